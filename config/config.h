@@ -20,7 +20,7 @@ struct option_def {
 	const char	*name;		/* "agents.count" */
 	enum option_type type;
 	const char	*def;		/* default, as text */
-	long		 min, max;	/* OPT_INT range */
+	long		 min, max;	/* range, see options.c */
 	const char	*choices;	/* OPT_CHOICE: "a|b|c" */
 	const char	*env;		/* environment variable or NULL */
 	int		 secret;	/* never printed */

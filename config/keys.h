@@ -48,8 +48,8 @@ enum key_special {
 
 /* Parses "C-]", "M-x", "PageUp", "F5", "z", "S-Up"; KEYC_NONE on error. */
 key_code key_parse(const char *);
-/* Writes the canonical name of k (as key_parse reads it) into buf. */
-const char *key_name(key_code k, char *buf, size_t len);
+/* Writes the canonical name of k (not key_name: ncurses has one) (as key_parse reads it) into buf. */
+const char *key_tostring(key_code k, char *buf, size_t len);
 /* Maps one byte typed on a terminal (a control char or ASCII) to a key. */
 key_code key_from_byte(unsigned char);
 

@@ -1,0 +1,149 @@
+/*
+ * The option table: every setting the program reads, with its type,
+ * default, allowed range or values, environment variable and help text.
+ * config.c validates values against it, the config file parser and the
+ * environment go through it, and --help and the man page are written from
+ * it.  Ranges: min and max are units for OPT_INT, bytes for OPT_SIZE and
+ * thousandths for OPT_FLOAT; min == max == 0 means no range.
+ */
+
+#include <stddef.h>
+
+#include "config/config.h"
+
+#define KIB	1024L
+#define MIB	(1024L * 1024L)
+#define GIB	(1024L * 1024L * 1024L)
+
+const struct option_def option_table[] = {
+	{ .name = "target", .type = OPT_STRING, .def = "auto",
+	  .env = "SANDBOX_TUI_TARGET",
+	  .help = "Where the agents run: auto (gce if gcp.project is set, "
+	  "else local), local (this machine's docker), gce (the VM this "
+	  "program creates) or ssh://[user@]host[:port] (any host with "
+	  "docker)." },
+
+	{ .name = "ssh.identity", .type = OPT_STRING, .def = "",
+	  .help = "Private key file for SSH; empty uses the default keys." },
+	{ .name = "ssh.known_hosts", .type = OPT_STRING, .def = "",
+	  .help = "Known-hosts file for ssh:// targets; empty uses the "
+	  "default." },
+	{ .name = "ssh.config", .type = OPT_STRING, .def = "",
+	  .help = "OpenSSH client config file to read host aliases, users and "
+	  "ports from; empty uses ~/.ssh/config." },
+	{ .name = "ssh.accept_new_host_key", .type = OPT_BOOL, .def = "off",
+	  .help = "Accept and remember the host key of an ssh:// host seen "
+	  "for the first time (a changed key is always refused)." },
+	{ .name = "ssh.keepalive", .type = OPT_INT, .def = "10",
+	  .min = 0, .max = 3600,
+	  .help = "Seconds between SSH keepalive messages; 0 turns them "
+	  "off." },
+	{ .name = "ssh.connect_timeout", .type = OPT_INT, .def = "15",
+	  .min = 1, .max = 600,
+	  .help = "Seconds to wait for an SSH connection and handshake." },
+
+	{ .name = "agents.count", .type = OPT_INT, .def = "12",
+	  .min = 0, .max = 99, .env = "AGENT_COUNT",
+	  .help = "Number of agent containers to run." },
+	{ .name = "agents.image", .type = OPT_STRING,
+	  .def = "sandbox-agent:latest",
+	  .help = "Docker image the agent containers run." },
+	{ .name = "agents.command", .type = OPT_STRING, .def = "",
+	  .help = "Command run in each agent container; empty uses the "
+	  "image's own command." },
+	{ .name = "agents.memory", .type = OPT_SIZE, .def = "4g",
+	  .min = 6 * MIB, .max = 1024 * GIB,
+	  .help = "Memory limit of each agent container (also its "
+	  "memory+swap limit)." },
+	{ .name = "agents.cpus", .type = OPT_FLOAT, .def = "1.25",
+	  .min = 10, .max = 256000,
+	  .help = "CPUs each agent container may use." },
+	{ .name = "agents.pids_limit", .type = OPT_INT, .def = "512",
+	  .min = 16, .max = 1000000,
+	  .help = "Maximum number of processes in each agent container." },
+	{ .name = "agents.idle_seconds", .type = OPT_INT, .def = "5",
+	  .min = 1, .max = 3600,
+	  .help = "Seconds without output after which an agent is shown as "
+	  "idle." },
+	{ .name = "agents.workspace_dir", .type = OPT_STRING,
+	  .def = "/srv/sandbox/workspaces", .env = "WORKSPACE_DIR",
+	  .help = "Directory on the host holding each agent's workspace "
+	  "(agent-NN), mounted at /workspace." },
+	{ .name = "agents.claude_settings", .type = OPT_STRING, .def = "",
+	  .env = "CLAUDE_SETTINGS",
+	  .help = "Claude Code settings.json to mount read-only in every "
+	  "agent; empty uses the one built into the program." },
+	{ .name = "agents.api_key", .type = OPT_STRING, .def = "",
+	  .env = "ANTHROPIC_API_KEY", .secret = 1,
+	  .help = "Anthropic API key given to the agents through an env "
+	  "file; never shown or put on a command line." },
+	{ .name = "agents.env_secret", .type = OPT_STRING, .def = "",
+	  .help = "Space-separated names of environment variables copied "
+	  "from this program's environment into the agents' env file." },
+	{ .name = "agents.replay_lines", .type = OPT_INT, .def = "200",
+	  .min = 0, .max = 100000,
+	  .help = "Lines of recent output replayed into a pane when it "
+	  "attaches." },
+
+	{ .name = "vt.scrollback", .type = OPT_INT, .def = "10000",
+	  .min = 0, .max = 1000000,
+	  .help = "Lines of scrollback kept for each pane." },
+
+	{ .name = "keys.prefix", .type = OPT_KEY, .def = "C-]",
+	  .help = "Prefix key for commands in the grid; press it twice to "
+	  "send it to the agent." },
+
+	{ .name = "ui.mouse", .type = OPT_BOOL, .def = "on",
+	  .help = "Click to focus a pane, wheel to scroll." },
+	{ .name = "ui.fps", .type = OPT_INT, .def = "60",
+	  .min = 1, .max = 240,
+	  .help = "Maximum screen updates per second." },
+	{ .name = "ui.flow_budget", .type = OPT_SIZE, .def = "256k",
+	  .min = 1 * KIB, .max = 1 * GIB,
+	  .help = "Bytes a pane may take per frame before reading from its "
+	  "channel is paused." },
+
+	{ .name = "logs.max_lines", .type = OPT_INT, .def = "100000",
+	  .min = 1000, .max = 10000000,
+	  .help = "Lines kept by the logs view." },
+
+	{ .name = "gcp.project", .type = OPT_STRING, .def = "",
+	  .env = "PROJECT_ID",
+	  .help = "Google Cloud project; empty uses CLOUDSDK_CORE_PROJECT "
+	  "or gcloud's active configuration." },
+	{ .name = "gcp.region", .type = OPT_STRING, .def = "",
+	  .env = "REGION",
+	  .help = "Compute Engine region." },
+	{ .name = "gcp.zone", .type = OPT_STRING, .def = "",
+	  .env = "ZONE",
+	  .help = "Compute Engine zone; empty uses CLOUDSDK_COMPUTE_ZONE or "
+	  "gcloud's active configuration." },
+	{ .name = "gcp.api_endpoint", .type = OPT_STRING,
+	  .def = "https://compute.googleapis.com",
+	  .help = "Compute Engine API base URL (tests point it at a fake "
+	  "server)." },
+	{ .name = "gcp.instance", .type = OPT_STRING,
+	  .def = "sandbox-agents",
+	  .help = "Name of the VM." },
+	{ .name = "gcp.machine_type", .type = OPT_STRING,
+	  .def = "e2-standard-16",
+	  .help = "Machine type of the VM." },
+	{ .name = "gcp.disk_gb", .type = OPT_INT, .def = "200",
+	  .min = 10, .max = 65536,
+	  .help = "Boot disk size of the VM in GB." },
+	{ .name = "gcp.spot", .type = OPT_BOOL, .def = "off",
+	  .help = "Create the VM as a Spot VM (cheaper, may be stopped by "
+	  "Google)." },
+	{ .name = "gcp.network", .type = OPT_STRING, .def = "default",
+	  .help = "VPC network the VM and its firewall rule use." },
+	{ .name = "gcp.ssh_source_ranges", .type = OPT_STRING,
+	  .def = "0.0.0.0/0",
+	  .help = "Space- or comma-separated CIDR ranges allowed to reach "
+	  "the VM's SSH port." },
+
+	{ .name = "notify.command", .type = OPT_STRING, .def = "",
+	  .help = "Shell command run when an agent needs attention; empty "
+	  "runs nothing." },
+
+	{ .name = NULL }
+};
