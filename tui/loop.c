@@ -123,9 +123,13 @@ loop_free(struct loop *l)
 
 	if (l == NULL)
 		return;
+	/* Ignoring first discards a signal still pending, which would otherwise
+	 * get its default action (often death) once unblocked. */
 	for (sig = 1; sig < LOOP_MAX_SIGNALS; sig++) {
-		if (l->sig_cb[sig] != NULL)
+		if (l->sig_cb[sig] != NULL) {
+			signal(sig, SIG_IGN);
 			signal(sig, SIG_DFL);
+		}
 	}
 	sigprocmask(SIG_UNBLOCK, &l->sig_blocked, NULL);
 	loop_sigpipe_fd = -1;
@@ -298,24 +302,34 @@ loop_run_prepares(struct loop *l)
 	return busy;
 }
 
-/* Fires every due timer; a timer added by a callback waits for the next round. */
+/*
+ * Fires every due timer, earliest deadline first and ties in the order they
+ * were added, even when several became due during one wait; a timer added
+ * by a callback waits for the next round.
+ */
 static void
 loop_run_timers(struct loop *l)
 {
-	int64_t		now = loop_now();
-	uint64_t	limit = l->next_timer_id;
-	size_t		i;
+	int64_t			now = loop_now();
+	uint64_t		limit = l->next_timer_id;
+	struct loop_timer	t, *c, *best;
+	size_t			i;
 
-	for (i = 0; i < l->ntimers; ) {
-		struct loop_timer t = l->timers[i];
-
-		if (t.when <= now && t.id < limit) {
-			l->timers[i] = l->timers[--l->ntimers];
-			t.cb(t.arg);
-			i = 0;
-			continue;
+	for (;;) {
+		best = NULL;
+		for (i = 0; i < l->ntimers; i++) {
+			c = &l->timers[i];
+			if (c->when > now || c->id >= limit)
+				continue;
+			if (best == NULL || c->when < best->when ||
+			    (c->when == best->when && c->id < best->id))
+				best = c;
 		}
-		i++;
+		if (best == NULL)
+			break;
+		t = *best;
+		*best = l->timers[--l->ntimers];
+		t.cb(t.arg);
 	}
 }
 

@@ -1,0 +1,192 @@
+/*
+ * The application state, private to tui/.  One struct app is created by
+ * main() and passed down; it owns the loop, the config, the connection and
+ * the panes.  Handlers only change state and set dirty flags; draw.c turns
+ * that state into one screen update per frame.
+ */
+#ifndef SANDBOX_TUI_APP_H
+#define SANDBOX_TUI_APP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/keys.h"
+#include "layouts/grid.h"
+
+struct app;
+struct loop;
+struct config;
+struct conn;
+struct chan;
+struct vt;
+
+enum pane_link {
+	PANE_DETACHED,		/* no channel: agent not running, or no connection */
+	PANE_ATTACHING,		/* channel opened, waiting for output */
+	PANE_ATTACHED,
+};
+
+struct pane {
+	struct app	*app;
+	uint64_t	 id;		/* async work refers to panes by id */
+	int		 n;		/* agent number */
+	char		*name;		/* sandbox-agent-NN */
+	char		*state;		/* docker state: running, exited, ... */
+	char		*status;	/* docker status text */
+	int		 exit_code;
+	int		 gone;		/* no longer listed by docker */
+
+	struct vt	*vt;
+	struct chan	*chan;
+	enum pane_link	 link;
+	char		*closed_reason;	/* why the last channel ended */
+	uint64_t	 nudge_timer;
+	int		 nudge_step;
+
+	struct grid_rect rect;		/* outer box, set by layout */
+	int		 visible;	/* on the current page (or zoomed) */
+	int		 activity;	/* output while not focused */
+	int		 bell;
+
+	size_t		 frame_bytes;	/* fed since the last frame */
+	int		 paused;	/* flow control: channel paused until drawn */
+	int		 dirty_border;
+	int		 replayed;	/* its recent output was shown */
+};
+
+enum app_mode {
+	MODE_GRID,
+	MODE_PREFIX,		/* prefix key pressed, waiting for the command key */
+	MODE_PROMPT,		/* ':' command line */
+	MODE_HELP,
+	MODE_SCROLL,		/* focused pane's scrollback */
+	MODE_HOSTKEY,		/* asking whether to trust an unknown host key */
+};
+
+struct prompt {
+	char	*buf;
+	size_t	 len, cap;
+	size_t	 cursor;		/* byte offset */
+	char	*label;
+	/* What to do with the line; NULL runs it as a command. */
+	void	(*done)(struct app *, const char *line);
+};
+
+struct app {
+	struct loop	*loop;
+	struct config	*cfg;
+	struct conn	*conn;
+	const char	*argv0;
+
+	/* Connection. */
+	int		 was_ready;	/* connected at least once: reconnect on loss */
+	int		 reconnect_ms;	/* current backoff */
+	uint64_t	 reconnect_timer;
+	int64_t		 reconnect_at;
+	uint64_t	 tick_timer;	/* 1 s countdown while reconnecting */
+	char		*conn_error;
+	int		 fatal;		/* no retry: host key mismatch, bad target */
+
+	/* Agents. */
+	struct pane	**panes;
+	size_t		 npanes;
+	uint64_t	 next_pane_id;
+	int		 listing;	/* a docker ps is in flight */
+	int		 listed;	/* at least one listing arrived */
+	int		 list_again;	/* another listing asked for while one runs */
+	uint64_t	 refresh_timer;
+	int		 only_agent;	/* `attach N`: show just this agent */
+
+	/* View. */
+	enum app_mode	 mode;
+	int		 focus;		/* index into panes, -1 if none */
+	int		 zoomed;
+	int		 page;
+	int		 cols, lines;	/* terminal size */
+	struct grid_shape shape;
+	int		 layout_dirty;
+	int		 redraw_all;
+	int		 status_dirty;
+	char		*message;	/* transient status-bar message */
+	int		 message_error;
+	uint64_t	 message_timer;
+	char		*operation;	/* long-running operation shown in the bar */
+	struct prompt	 prompt;
+	int		 help_offset;
+
+	/* Frames. */
+	int64_t		 last_frame;
+	uint64_t	 frame_timer;
+	int		 frame_due;
+
+	/* Input parsing state (input.c). */
+	char		 in_buf[4096];
+	size_t		 in_len;
+	uint64_t	 esc_timer;
+	int		 in_paste;
+	char		*paste_buf;
+	size_t		 paste_len, paste_cap;
+
+	int		 quit;
+	int		 exit_status;
+};
+
+/* app.c */
+void app_init(struct app *, struct loop *, struct config *, const char *argv0);
+void app_free(struct app *);
+int app_start(struct app *, char **cause);
+void app_list_agents(struct app *);
+void app_message(struct app *, int error, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+void app_quit(struct app *, int status);
+struct pane *app_pane_by_id(struct app *, uint64_t);
+struct pane *app_focused(struct app *);
+void app_set_focus(struct app *, int index);
+void app_relayout(struct app *);
+
+/* pane.c */
+struct pane *pane_new(struct app *, int n, const char *name);
+void pane_free(struct app *, struct pane *);
+void pane_attach(struct app *, struct pane *);
+void pane_detach(struct app *, struct pane *, const char *reason);
+void pane_replay(struct app *, struct pane *);
+void pane_set_size(struct app *, struct pane *, int rows, int cols);
+void pane_write(struct pane *, const char *, size_t);
+void pane_frame_done(struct app *);
+
+/* draw.c */
+void draw_init(struct app *);
+void draw_end(struct app *);
+void draw_frame(struct app *);
+void draw_request(struct app *);
+int draw_prepare(void *);
+
+/* colour.c */
+void colour_init(void);
+int colour_pair(int fg, int bg);
+int colour_from_vt(const void *vt_color, int is_fg);
+
+/* input.c */
+void input_init(struct app *);
+void input_end(struct app *);
+
+/* mode.c */
+void mode_key(struct app *, key_code);
+void mode_paste(struct app *, const char *, size_t);
+void mode_mouse(struct app *, int button, int pressed, int x, int y,
+	    unsigned mods, int motion);
+void mode_set(struct app *, enum app_mode);
+
+/* prompt.c */
+void prompt_open(struct app *, const char *label, const char *initial,
+	    void (*done)(struct app *, const char *));
+void prompt_key(struct app *, key_code);
+void prompt_free(struct prompt *);
+
+/* help.c */
+char **help_lines(struct app *, size_t *n);
+
+/* status.c */
+char *status_text(struct app *, char **right);
+
+#endif

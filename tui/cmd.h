@@ -1,0 +1,35 @@
+/*
+ * The command table: every action a key binding, the `:` prompt or a CLI
+ * subcommand can take, by name (tmux's cmd_table).  A key binding is just a
+ * command line, so help, prompt, keymap and CLI are one thing.
+ */
+#ifndef SANDBOX_TUI_CMD_H
+#define SANDBOX_TUI_CMD_H
+
+struct app;
+
+#define CMD_GRID	0x1	/* needs the grid on a terminal */
+#define CMD_CLI		0x2	/* also a non-interactive subcommand */
+
+struct cmd_entry {
+	const char	*name;
+	const char	*alias;
+	const char	*usage;		/* arguments, e.g. "up|down|left|right|N" */
+	int		 min_args, max_args;	/* max -1 = any */
+	int		 flags;
+	const char	*help;
+	/* Returns 0, or -1 with *cause set (caller frees). */
+	int		(*exec)(struct app *, int argc, char **argv, char **cause);
+};
+
+extern const struct cmd_entry cmd_table[];
+
+const struct cmd_entry *cmd_find(const char *name);
+/* Splits a command line into words (quotes and backslashes as in sh). */
+int cmd_split(const char *line, int *argc, char ***argv, char **cause);
+void cmd_free_argv(int argc, char **argv);
+/* Parses and runs one command line. */
+int cmd_run(struct app *, const char *line, char **cause);
+int cmd_run_argv(struct app *, int argc, char **argv, char **cause);
+
+#endif

@@ -1,0 +1,183 @@
+/*
+ * The one-line prompt in the status bar: the `:` command line, and
+ * questions such as whether to trust a host key.  A small line editor
+ * (insert, delete, move, kill line) over a UTF-8 buffer.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/app.h"
+#include "tui/cmd.h"
+#include "tui/xmalloc.h"
+
+void
+prompt_open(struct app *app, const char *label, const char *initial,
+    void (*done)(struct app *, const char *))
+{
+	struct prompt	*pr = &app->prompt;
+
+	free(pr->label);
+	pr->label = xstrdup(label);
+	pr->len = 0;
+	pr->cursor = 0;
+	if (pr->cap < strlen(initial) + 1) {
+		pr->cap = strlen(initial) + 64;
+		pr->buf = xrealloc(pr->buf, pr->cap);
+	}
+	memcpy(pr->buf, initial, strlen(initial));
+	pr->len = pr->cursor = strlen(initial);
+	pr->done = done;
+	mode_set(app, MODE_PROMPT);
+}
+
+void
+prompt_free(struct prompt *pr)
+{
+	free(pr->buf);
+	free(pr->label);
+	memset(pr, 0, sizeof *pr);
+}
+
+static void
+prompt_insert(struct prompt *pr, key_code k)
+{
+	char	u[4];
+	size_t	n;
+
+	if (k < 0x80) {
+		u[0] = (char)k;
+		n = 1;
+	} else if (k < 0x800) {
+		u[0] = (char)(0xc0 | (k >> 6));
+		u[1] = (char)(0x80 | (k & 0x3f));
+		n = 2;
+	} else if (k < 0x10000) {
+		u[0] = (char)(0xe0 | (k >> 12));
+		u[1] = (char)(0x80 | ((k >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (k & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (char)(0xf0 | (k >> 18));
+		u[1] = (char)(0x80 | ((k >> 12) & 0x3f));
+		u[2] = (char)(0x80 | ((k >> 6) & 0x3f));
+		u[3] = (char)(0x80 | (k & 0x3f));
+		n = 4;
+	}
+	if (pr->len + n + 1 > pr->cap) {
+		pr->cap = (pr->len + n + 1) * 2;
+		pr->buf = xrealloc(pr->buf, pr->cap);
+	}
+	memmove(pr->buf + pr->cursor + n, pr->buf + pr->cursor,
+	    pr->len - pr->cursor);
+	memcpy(pr->buf + pr->cursor, u, n);
+	pr->len += n;
+	pr->cursor += n;
+}
+
+/* Steps over whole UTF-8 characters. */
+static size_t
+prompt_prev(struct prompt *pr, size_t at)
+{
+	if (at == 0)
+		return 0;
+	at--;
+	while (at > 0 && ((unsigned char)pr->buf[at] & 0xc0) == 0x80)
+		at--;
+	return at;
+}
+
+static size_t
+prompt_next(struct prompt *pr, size_t at)
+{
+	if (at >= pr->len)
+		return pr->len;
+	at++;
+	while (at < pr->len && ((unsigned char)pr->buf[at] & 0xc0) == 0x80)
+		at++;
+	return at;
+}
+
+static void
+prompt_finish(struct app *app, int accept)
+{
+	struct prompt	*pr = &app->prompt;
+	char		*line = xstrndup(pr->buf != NULL ? pr->buf : "",
+	    accept ? pr->len : 0);
+	void		(*done)(struct app *, const char *) = pr->done;
+	char		*cause = NULL;
+
+	pr->done = NULL;
+	mode_set(app, MODE_GRID);
+	if (done != NULL)
+		done(app, line);
+	else if (accept && cmd_run(app, line, &cause) != 0) {
+		app_message(app, 1, "%s", cause);
+		free(cause);
+	}
+	free(line);
+}
+
+void
+prompt_key(struct app *app, key_code k)
+{
+	struct prompt	*pr = &app->prompt;
+	size_t		 at;
+
+	app->status_dirty = 1;
+	switch (k) {
+	case KEYC_ENTER:
+	case KEYC_KP_ENTER:
+		prompt_finish(app, 1);
+		return;
+	case KEYC_ESCAPE:
+	case KEYC_CTRL | 'c':
+	case KEYC_CTRL | 'g':
+		prompt_finish(app, 0);
+		return;
+	case KEYC_BSPACE:
+	case KEYC_CTRL | 'h':
+		if (pr->cursor == 0)
+			return;
+		at = prompt_prev(pr, pr->cursor);
+		memmove(pr->buf + at, pr->buf + pr->cursor,
+		    pr->len - pr->cursor);
+		pr->len -= pr->cursor - at;
+		pr->cursor = at;
+		return;
+	case KEYC_DC:
+	case KEYC_CTRL | 'd':
+		if (pr->cursor == pr->len)
+			return;
+		at = prompt_next(pr, pr->cursor);
+		memmove(pr->buf + pr->cursor, pr->buf + at, pr->len - at);
+		pr->len -= at - pr->cursor;
+		return;
+	case KEYC_LEFT:
+	case KEYC_CTRL | 'b':
+		pr->cursor = prompt_prev(pr, pr->cursor);
+		return;
+	case KEYC_RIGHT:
+	case KEYC_CTRL | 'f':
+		pr->cursor = prompt_next(pr, pr->cursor);
+		return;
+	case KEYC_HOME:
+	case KEYC_CTRL | 'a':
+		pr->cursor = 0;
+		return;
+	case KEYC_END:
+	case KEYC_CTRL | 'e':
+		pr->cursor = pr->len;
+		return;
+	case KEYC_CTRL | 'u':
+		memmove(pr->buf, pr->buf + pr->cursor, pr->len - pr->cursor);
+		pr->len -= pr->cursor;
+		pr->cursor = 0;
+		return;
+	case KEYC_CTRL | 'k':
+		pr->len = pr->cursor;
+		return;
+	}
+	if ((k & KEYC_MASK_MODS) == 0 && k >= 0x20 && k < KEYC_SPECIAL &&
+	    k != 0x7f)
+		prompt_insert(pr, k);
+}

@@ -1,0 +1,100 @@
+/*
+ * The status bar's words: target, connection state, agents running out of
+ * total, the focused agent, the operation in progress and the last message.
+ * Pure text; draw.c places it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config.h"
+#include "gcp/conn.h"
+#include "tui/app.h"
+#include "tui/loop.h"
+#include "tui/xmalloc.h"
+#include "vt/vt.h"
+
+static char *
+status_conn(struct app *app)
+{
+	if (app->conn == NULL)
+		return xstrdup("not connected");
+	switch (conn_state(app->conn)) {
+	case CONN_IDLE:
+		return xstrdup("idle");
+	case CONN_CONNECTING:
+		return xstrdup(app->was_ready ? "reconnecting" : "connecting");
+	case CONN_HOSTKEY:
+		return xstrdup("host key?");
+	case CONN_AUTH:
+		return xstrdup("authenticating");
+	case CONN_READY:
+		return xstrdup("connected");
+	case CONN_FAILED:
+		if (app->reconnect_timer != 0) {
+			int64_t s = (app->reconnect_at - loop_now() + 999) /
+			    1000;
+
+			return xasprintf("reconnecting in %llds: %s",
+			    (long long)(s < 0 ? 0 : s),
+			    app->conn_error != NULL ? app->conn_error : "");
+		}
+		return xasprintf("failed: %s",
+		    app->conn_error != NULL ? app->conn_error : "unknown");
+	}
+	return xstrdup("?");
+}
+
+/* Returns the left part (allocated) and sets *right to the right part. */
+char *
+status_text(struct app *app, char **right)
+{
+	struct pane	*p = app_focused(app);
+	size_t		 i, running = 0;
+	char		*conn, *s, *focus, prefix[32];
+
+	for (i = 0; i < app->npanes; i++) {
+		if (app->panes[i]->state != NULL &&
+		    strcmp(app->panes[i]->state, "running") == 0)
+			running++;
+	}
+	conn = status_conn(app);
+	if (p != NULL)
+		focus = xasprintf(" | focus %02d", p->n);
+	else
+		focus = xstrdup("");
+	s = xasprintf(" %s | %s | agents %zu/%zu%s%s%s%s%s",
+	    app->conn != NULL ? conn_describe(app->conn) : "-", conn, running,
+	    app->npanes, focus,
+	    app->operation != NULL ? " | " : "",
+	    app->operation != NULL ? app->operation : "",
+	    app->message != NULL ? " | " : "",
+	    app->message != NULL ? app->message : "");
+	free(conn);
+	free(focus);
+
+	*right = NULL;
+	switch (app->mode) {
+	case MODE_PREFIX:
+		key_tostring(config_key(app->cfg, "keys.prefix"), prefix,
+		    sizeof prefix);
+		*right = xasprintf("[%s] ", prefix);
+		break;
+	case MODE_SCROLL:
+		if (p != NULL)
+			*right = xasprintf("[scroll %d/%d] ",
+			    vt_scroll_offset(p->vt),
+			    vt_scrollback_count(p->vt));
+		break;
+	case MODE_HELP:
+		*right = xstrdup("[help] ");
+		break;
+	default:
+		if (app->zoomed)
+			*right = xstrdup("[zoom] ");
+		else if (app->shape.pages > 1)
+			*right = xasprintf("[page %d/%d] ", app->page + 1,
+			    app->shape.pages);
+		break;
+	}
+	return s;
+}
