@@ -54,6 +54,8 @@ void conn_disconnect(struct conn *);
 enum conn_state conn_state(struct conn *);
 /* Why the last failure happened (host key mismatch, auth, network...). */
 const char *conn_error(struct conn *);
+/* Zero when retrying can't help (host key refused, bad target, auth). */
+int conn_failure_retryable(struct conn *);
 /* "user@host:port" or "local", for the status bar. */
 const char *conn_describe(struct conn *);
 int conn_is_local(struct conn *);
