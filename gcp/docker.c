@@ -1,0 +1,376 @@
+/*
+ * The remote docker commands the program runs on the VM, as shell command
+ * strings, and the parsing of what they print.  Nothing here runs a
+ * command: gcp/conn.c does that, over SSH or locally, and hands the output
+ * back.  Every value placed in a command is quoted with sh_quote().
+ *
+ * The agent list comes from `docker ps --format '{{json .}}'`, which prints
+ * one JSON object a line with every field a string (docker 20.10 adds
+ * "Platform": null).  Labels arrive as one "k=v,k=v" string sorted by key;
+ * see docker_label() for how values that contain commas are recovered.
+ * A container counts as an agent when its sandbox-tui.agent label is a
+ * number from 1 to AGENT_MAX; the name kept is docker's, not one derived
+ * from the number, because that is what attach must target.  Two containers
+ * with the same number are both kept (sorted by name), so the user sees the
+ * clash rather than one of them silently vanishing.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "gcp/docker.h"
+#include "tui/xmalloc.h"
+
+/*
+ * Detach keys for `docker attach`.  Docker holds back any typed byte that
+ * starts the detach sequence until the next one shows it is not the
+ * sequence, and detaches on a full match: its default, ctrl-p,ctrl-q, would
+ * delay every C-p typed into Claude Code and could detach on C-p C-q.  A
+ * single byte 0xff never occurs in UTF-8 input, so no key a user types can
+ * match it (docker also only matches a read of exactly one byte, and the
+ * daemon accepts any single byte; checked with docker 20.10).  The program
+ * detaches by closing the channel instead.
+ */
+#define DOCKER_DETACH_KEYS "\377"
+
+/* Longest user input echoed back in an error message. */
+#define DOCKER_ECHO_MAX 32
+
+/* ASCII only: names and label keys must not depend on the locale. */
+static int
+docker_isalnum(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z');
+}
+
+/* Parses exactly one or two ASCII digits in 1..AGENT_MAX, else -1. */
+static int
+docker_number(const char *s)
+{
+	size_t	len = strlen(s);
+	int	n;
+
+	if (len == 0 || len > 2)
+		return -1;
+	if (s[0] < '0' || s[0] > '9' ||
+	    (len == 2 && (s[1] < '0' || s[1] > '9')))
+		return -1;
+	n = atoi(s);
+	if (n < 1 || n > AGENT_MAX)
+		return -1;
+	return n;
+}
+
+/* A printable, bounded copy of user input for a message; caller frees. */
+static char *
+docker_echo(const char *s)
+{
+	size_t	len = strlen(s), i, keep;
+	char	*out;
+
+	keep = len > DOCKER_ECHO_MAX ? DOCKER_ECHO_MAX : len;
+	out = xmalloc(keep + 4);
+	for (i = 0; i < keep; i++) {
+		unsigned char	c = (unsigned char)s[i];
+
+		out[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+	}
+	if (keep < len) {
+		memcpy(out + keep, "...", 4);
+		return out;
+	}
+	out[keep] = '\0';
+	return out;
+}
+
+int
+agent_parse_number(const char *s, char **cause)
+{
+	const char	*digits;
+	char		*echo;
+	int		 n;
+
+	if (s == NULL)
+		s = "";
+	digits = s;
+	if (strncmp(s, AGENT_NAME_PREFIX, strlen(AGENT_NAME_PREFIX)) == 0)
+		digits = s + strlen(AGENT_NAME_PREFIX);
+	if ((n = docker_number(digits)) > 0)
+		return n;
+	if (cause != NULL) {
+		echo = docker_echo(s);
+		*cause = xasprintf("agent '%s': not a number between 1 and %d",
+		    echo, AGENT_MAX);
+		free(echo);
+	}
+	return -1;
+}
+
+const char *
+agent_name(int n, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%02d", AGENT_NAME_PREFIX, n);
+	return buf;
+}
+
+char *
+docker_cmd_ps(void)
+{
+	char	*format, *cmd;
+
+	format = sh_quote("{{json .}}");
+	cmd = xasprintf("docker ps -a --size=false --filter label=%s "
+	    "--format %s", AGENT_LABEL, format);
+	free(format);
+	return cmd;
+}
+
+/* Docker's rule for container names (and what an ID looks like too). */
+static int
+docker_valid_name(const char *name)
+{
+	const char	*p;
+
+	if (name == NULL || !docker_isalnum(name[0]) || name[1] == '\0')
+		return 0;
+	for (p = name; *p != '\0'; p++) {
+		if (!docker_isalnum(*p) && strchr("_.-", *p) == NULL)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * One shell command for a pane: the container's recent output first (so the
+ * pane shows the present), then the live TTY.  A name docker could not have
+ * produced gives a command that only reports it, never one that runs docker
+ * with it.  A tail of 0 or less skips the replay.
+ */
+char *
+docker_cmd_attach(const char *name, int tail)
+{
+	char	*qname, *qtail, *qkeys, *qmsg, *msg, *echo, *cmd;
+
+	if (!docker_valid_name(name)) {
+		echo = docker_echo(name != NULL ? name : "");
+		msg = xasprintf("sandbox-tui: invalid container name '%s'",
+		    echo);
+		qmsg = sh_quote(msg);
+		cmd = xasprintf("echo %s >&2; exit 1", qmsg);
+		free(qmsg);
+		free(msg);
+		free(echo);
+		return cmd;
+	}
+	qname = sh_quote(name);
+	qkeys = sh_quote(DOCKER_DETACH_KEYS);
+	if (tail > 0) {
+		msg = xasprintf("%d", tail);
+		qtail = sh_quote(msg);
+		free(msg);
+		cmd = xasprintf("docker logs --tail %s %s 2>&1; "
+		    "exec docker attach --sig-proxy=false --detach-keys=%s %s",
+		    qtail, qname, qkeys, qname);
+		free(qtail);
+	} else {
+		cmd = xasprintf("exec docker attach --sig-proxy=false "
+		    "--detach-keys=%s %s", qkeys, qname);
+	}
+	free(qkeys);
+	free(qname);
+	return cmd;
+}
+
+/* Whether the label entry [p, end) starts a new "key=value" pair. */
+static int
+docker_label_starts(const char *p, const char *end, const char **eq)
+{
+	const char	*q;
+
+	for (q = p; q < end && *q != '='; q++) {
+		if (!docker_isalnum(*q) && strchr("._-/", *q) == NULL)
+			return 0;
+	}
+	if (q == p || q == end)
+		return 0;
+	*eq = q;
+	return 1;
+}
+
+/*
+ * The value of label key in docker's "k=v,k=v" string, or NULL; caller
+ * frees.  A comma-separated piece that does not look like "key=" is part of
+ * the previous value, so "a=x,y,b=z" gives a "x,y" and b "z".  (A value
+ * holding ",k=" cannot be told apart from a new label.)
+ */
+static char *
+docker_label(const char *labels, const char *key)
+{
+	const char	*p = labels, *end, *eq, *q, *next;
+	size_t		 keylen = strlen(key);
+
+	while (*p != '\0') {
+		end = strchrnul(p, ',');
+		if (docker_label_starts(p, end, &eq) &&
+		    (size_t)(eq - p) == keylen &&
+		    strncmp(p, key, keylen) == 0) {
+			q = end;
+			while (*q == ',') {
+				next = strchrnul(q + 1, ',');
+				if (docker_label_starts(q + 1, next, &eq))
+					break;
+				q = next;
+			}
+			p += keylen + 1;
+			return xstrndup(p, (size_t)(q - p));
+		}
+		p = *end == ',' ? end + 1 : end;
+	}
+	return NULL;
+}
+
+/* A string field of a ps line, or "" when missing or not a string. */
+static char *
+docker_field(json_t *obj, const char *key)
+{
+	const char	*s = json_string_value(json_object_get(obj, key));
+
+	return xstrdup(s != NULL ? s : "");
+}
+
+/* Exit code from a status like "Exited (137) 3 seconds ago", else -1. */
+static int
+docker_exit_code(const char *status)
+{
+	const char	*p;
+	char		*end;
+	long		 v;
+
+	if (strncmp(status, "Exited (", 8) != 0)
+		return -1;
+	p = status + 8;
+	if (*p < '0' || *p > '9')
+		return -1;
+	v = strtol(p, &end, 10);
+	if (*end != ')' || v > 255)
+		return -1;
+	return (int)v;
+}
+
+/* Fills a from one ps object; 0 if it is not an agent. */
+static int
+docker_agent_from(json_t *obj, struct agent_info *a)
+{
+	const char	*labels, *names;
+	char		*value;
+	int		 n;
+
+	labels = json_string_value(json_object_get(obj, "Labels"));
+	if (labels == NULL)
+		return 0;
+	if ((value = docker_label(labels, AGENT_LABEL)) == NULL)
+		return 0;
+	n = docker_number(value);
+	free(value);
+	if (n < 0)
+		return 0;
+	names = json_string_value(json_object_get(obj, "Names"));
+	if (names == NULL || *names == '\0')
+		return 0;
+
+	memset(a, 0, sizeof *a);
+	a->n = n;
+	/* Legacy links add more names after a comma; the first is its own. */
+	a->name = xstrndup(names, strcspn(names, ","));
+	a->id = docker_field(obj, "ID");
+	a->image = docker_field(obj, "Image");
+	a->state = docker_field(obj, "State");
+	a->status = docker_field(obj, "Status");
+	a->created = docker_field(obj, "CreatedAt");
+	a->exit_code = docker_exit_code(a->status);
+	return 1;
+}
+
+static int
+docker_agent_cmp(const void *va, const void *vb)
+{
+	const struct agent_info	*a = va, *b = vb;
+	int			 r;
+
+	if (a->n != b->n)
+		return a->n < b->n ? -1 : 1;
+	if ((r = strcmp(a->name, b->name)) != 0)
+		return r;
+	return strcmp(a->id, b->id);
+}
+
+int
+docker_parse_ps(const char *out, struct agent_info **agents, size_t *n,
+    char **cause)
+{
+	struct agent_info	*list = NULL;
+	size_t			 count = 0, len, line = 0;
+	const char		*p, *end;
+	json_t			*obj;
+	json_error_t		 err;
+	int			 rc = -1;
+
+	*agents = NULL;
+	*n = 0;
+	for (p = out != NULL ? out : ""; *p != '\0'; p = end + (*end != '\0')) {
+		end = strchrnul(p, '\n');
+		len = (size_t)(end - p);
+		line++;
+		if (strspn(p, " \t\r") >= len)
+			continue;
+		if ((obj = json_loadb(p, len, 0, &err)) == NULL) {
+			if (cause != NULL)
+				*cause = xasprintf("docker ps: line %zu: %s",
+				    line, err.text);
+			goto out;
+		}
+		if (!json_is_object(obj)) {
+			json_decref(obj);
+			if (cause != NULL)
+				*cause = xasprintf("docker ps: line %zu: not a "
+				    "JSON object", line);
+			goto out;
+		}
+		list = xreallocarray(list, count + 1, sizeof *list);
+		if (docker_agent_from(obj, &list[count]))
+			count++;
+		json_decref(obj);
+	}
+	if (count > 0)
+		qsort(list, count, sizeof *list, docker_agent_cmp);
+	*agents = list;
+	*n = count;
+	list = NULL;
+	count = 0;
+	rc = 0;
+out:
+	agent_info_free(list, count);
+	return rc;
+}
+
+void
+agent_info_free(struct agent_info *agents, size_t n)
+{
+	size_t	i;
+
+	if (agents == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		free(agents[i].name);
+		free(agents[i].id);
+		free(agents[i].image);
+		free(agents[i].state);
+		free(agents[i].status);
+		free(agents[i].created);
+	}
+	free(agents);
+}
