@@ -66,15 +66,15 @@ deps:
 	@sh config/deps.sh
 
 unit: $(UNIT_BINS)
-	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; $$t || fail=1; done; exit $$fail
+	@BUILD=$(BUILD) sh tests/run.sh unit
 
 e2e: sandbox-tui $(TOOL_BINS)
-	@sh tests/e2e/run.sh
+	@BUILD=$(BUILD) SANDBOX_TUI=$(CURDIR)/sandbox-tui sh tests/run.sh e2e
 
 # deps runs first on its own so pkg-config sees freshly installed packages.
 check: deps
-	@$(MAKE) --no-print-directory unit
-	@$(MAKE) --no-print-directory e2e
+	@$(MAKE) --no-print-directory $(UNIT_BINS) sandbox-tui $(TOOL_BINS)
+	@BUILD=$(BUILD) SANDBOX_TUI=$(CURDIR)/sandbox-tui sh tests/run.sh
 
 run: deps
 	@$(MAKE) --no-print-directory sandbox-tui

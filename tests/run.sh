@@ -1,0 +1,158 @@
+#!/bin/sh
+# Runs the tests and sums them up: every unit test binary ($BUILD/tests/test_*,
+# built by `make unit`; BUILD defaults to build) and every end-to-end script
+# (tests/e2e/test_*.sh), each under a timeout, with their output shown.
+#
+#   tests/run.sh              everything
+#   tests/run.sh unit | e2e   one kind
+#   tests/run.sh PATH...      these binaries and scripts
+#
+# Unit results are cmocka's own summary lines, end-to-end results the
+# "ok -" / "not ok -" lines; a program that fails without reporting a
+# failure (a crash, a timeout, a failing setup) counts as one failure.  The
+# last three lines are the totals, e.g. "unit: 41 passed, 0 failed",
+# "e2e: 12 passed, 0 failed", "total: 53 passed, 0 failed".  Exits 1 if
+# anything failed or nothing ran.
+#
+# UNIT_TIMEOUT and E2E_TIMEOUT (seconds, default 300 and 600) bound each one.
+
+cd "$(dirname "$0")/.." || exit 1
+T_REPO=$(pwd)
+BUILD=${BUILD:-build}
+UNIT_TIMEOUT=${UNIT_TIMEOUT:-300}
+E2E_TIMEOUT=${E2E_TIMEOUT:-600}
+export T_REPO BUILD
+CMOCKA_MESSAGE_OUTPUT=STDOUT
+export CMOCKA_MESSAGE_OUTPUT
+
+unit_pass=0
+unit_fail=0
+e2e_pass=0
+e2e_fail=0
+failed_list=
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/sbx-run.XXXXXX") || exit 1
+trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Runs "$@" under a timeout, output shown and kept in $work/out; its exit
+# status (124 on timeout) goes to $work/rc.
+run_logged() {
+	_limit=$1
+	shift
+	{
+		timeout -k 30 "$_limit" "$@" </dev/null 2>&1
+		echo $? >"$work/rc"
+	} | tee "$work/out"
+}
+
+# Sums cmocka's "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s)"
+# lines (one each per group) from $work/out.
+cmocka_count() {
+	sed -n "s/^\[  $1  \] \([0-9][0-9]*\) test.*/\1/p" "$work/out" |
+	    awk '{ n += $1 } END { print n + 0 }'
+}
+
+run_unit() {
+	echo "== $1"
+	run_logged "$UNIT_TIMEOUT" "$1"
+	rc=$(cat "$work/rc")
+	p=$(cmocka_count PASSED)
+	f=$(cmocka_count FAILED)
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		[ "$rc" = 124 ] && echo "** $1: timed out after ${UNIT_TIMEOUT}s"
+		[ "$rc" != 124 ] && echo "** $1: exited with status $rc"
+		f=1
+	fi
+	if [ "$rc" = 0 ] && [ "$p" = 0 ] && [ "$f" = 0 ]; then
+		echo "** $1: no cmocka summary; counting the program as one test"
+		p=1
+	fi
+	unit_pass=$((unit_pass + p))
+	unit_fail=$((unit_fail + f))
+	[ "$f" = 0 ] || failed_list="$failed_list $1"
+}
+
+run_e2e() {
+	echo "== $1"
+	if [ -x "$1" ]; then
+		run_logged "$E2E_TIMEOUT" "$1"
+	else
+		run_logged "$E2E_TIMEOUT" sh "$1"
+	fi
+	rc=$(cat "$work/rc")
+	p=$(grep -c '^ok - ' "$work/out")
+	f=$(grep -c '^not ok - ' "$work/out")
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		[ "$rc" = 124 ] && echo "** $1: timed out after ${E2E_TIMEOUT}s"
+		[ "$rc" != 124 ] && echo "** $1: exited with status $rc"
+		f=1
+	fi
+	if [ "$rc" = 0 ] && [ "$p" = 0 ] && [ "$f" = 0 ]; then
+		echo "** $1: reported no results"
+	fi
+	e2e_pass=$((e2e_pass + p))
+	e2e_fail=$((e2e_fail + f))
+	[ "$f" = 0 ] || failed_list="$failed_list $1"
+}
+
+all_unit() {
+	found=0
+	for t in "$BUILD"/tests/test_*; do
+		if [ ! -f "$t" ] || [ ! -x "$t" ]; then
+			continue
+		fi
+		found=1
+		run_unit "$t"
+	done
+	[ "$found" = 1 ] || echo "** no unit test binaries in $BUILD/tests (run make unit)"
+}
+
+all_e2e() {
+	found=0
+	for t in tests/e2e/test_*.sh; do
+		[ -f "$t" ] || continue
+		found=1
+		run_e2e "$t"
+	done
+	[ "$found" = 1 ] || echo "** no end-to-end scripts in tests/e2e"
+}
+
+[ $# -gt 0 ] || set -- unit e2e
+for a in "$@"; do
+	case $a in
+	unit) all_unit ;;
+	e2e) all_e2e ;;
+	*.sh)
+		if [ -f "$a" ]; then
+			run_e2e "$a"
+		else
+			echo "** $a: no such script"
+			e2e_fail=$((e2e_fail + 1))
+			failed_list="$failed_list $a"
+		fi
+		;;
+	*)
+		if [ -f "$a" ] && [ -x "$a" ]; then
+			run_unit "$a"
+		else
+			echo "** $a: not a test binary, a script, unit or e2e"
+			unit_fail=$((unit_fail + 1))
+			failed_list="$failed_list $a"
+		fi
+		;;
+	esac
+done
+
+echo
+for f in $failed_list; do
+	echo "FAILED: $f"
+done
+pass=$((unit_pass + e2e_pass))
+fail=$((unit_fail + e2e_fail))
+echo "unit: $unit_pass passed, $unit_fail failed"
+echo "e2e: $e2e_pass passed, $e2e_fail failed"
+echo "total: $pass passed, $fail failed"
+[ "$fail" = 0 ] && [ "$pass" -gt 0 ] && exit 0
+exit 1
