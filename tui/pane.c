@@ -82,7 +82,10 @@ pane_chan_data(struct chan *c, const char *buf, size_t len, void *arg)
 
 	if (p == NULL)
 		return;
-	p->link = PANE_ATTACHED;
+	if (p->link != PANE_ATTACHED) {
+		p->link = PANE_ATTACHED;
+		p->dirty_border = 1;
+	}
 	vt_feed(p->vt, buf, len);
 	p->frame_bytes += len;
 	if (app_focused(app) != p && !p->activity) {
