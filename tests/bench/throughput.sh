@@ -10,6 +10,8 @@
 #   ssh cat       `ssh host 'head -c N /dev/zero' | cat >/dev/null`, the
 #                 ceiling for moving the same bytes over ssh at all
 # Usage: sh tests/bench/throughput.sh [MiB per agent, default 64]
+#        BENCH_ONLY="sandbox-tui" or "tmux" or "ssh-cat", and BENCH_PANES="12",
+#        to run a part.
 . "$(dirname "$0")/../lib/common.sh"
 . "$T_REPO/tests/lib/tmux.sh"
 . "$T_REPO/tests/lib/dockerd.sh"
@@ -45,7 +47,7 @@ t_on_exit agents_rm_all
 
 go_all() {
 	for c in $(docker ps -q --filter label=sandbox-tui.version=bench); do
-		docker exec "$c" touch /tmp/go &
+		docker exec "$c" sh -c ": >/tmp/go" &
 	done
 	wait
 }
@@ -132,8 +134,12 @@ run_ssh_cat() {
 }
 
 echo "throughput: $MIB MiB per pane, $(nproc) cpus"
-for n in 1 12; do
-	run_sandbox_tui "$n"
-	run_tmux "$n"
-	run_ssh_cat "$n"
+for n in ${BENCH_PANES:-1 12}; do
+	for what in ${BENCH_ONLY:-sandbox-tui tmux ssh-cat}; do
+		case $what in
+		sandbox-tui) run_sandbox_tui "$n" ;;
+		tmux) run_tmux "$n" ;;
+		ssh-cat) run_ssh_cat "$n" ;;
+		esac
+	done
 done
