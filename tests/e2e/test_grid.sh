@@ -146,6 +146,58 @@ fi
 tmux_send q
 tmux_wait_gone 'keys after the prefix' 5
 
+# Mouse: an SGR click report inside agent 6's pane (column 2, row 2 of
+# the 4 x 3 grid) focuses it.
+tmux_cmd send-keys -t "$TMUX_TARGET" -l "$(printf '\033[<0;81;26M\033[<0;81;26m')"
+tmux_type "clicked"
+tmux_send Enter
+if t_wait_until 5 sh -c "docker logs $(agent_name 6) 2>&1 | grep -q 'got: clicked'"; then
+	t_ok "a mouse click focuses the pane under it"
+else
+	t_fail "mouse click focuses a pane" "$(tmux_capture | tail -n 1)"
+fi
+
+# The program's title (OSC 2) shows in its pane's border.
+tmux_type "title my-title-x"
+tmux_send Enter
+if tmux_wait_for '06 sandbox-agent-06 running · my-title-x' 5; then
+	t_ok "the title set by the agent shows in its border"
+else
+	t_fail "title in border" "$(tmux_capture | grep sandbox-agent-06)"
+fi
+
+# Scrollback: the wheel scrolls back through output that left the screen.
+tmux_type "flood 100"
+tmux_send Enter
+tmux_wait_for 'flood done 100' 10
+tmux_cmd send-keys -t "$TMUX_TARGET" -l "$(printf '\033[<64;81;26M\033[<64;81;26M\033[<64;81;26M')"
+if tmux_wait_for '\[scroll 9/' 5 && tmux_wait_for 'flood 8[0-9]/100' 5; then
+	t_ok "the mouse wheel scrolls back through the pane's history"
+else
+	t_fail "wheel scrollback" "$(tmux_capture | tail -n 1)"
+fi
+tmux_send q
+tmux_send C-] '['
+tmux_send PageUp
+tmux_send PageUp
+if tmux_wait_for '\[scroll 36/' 5 && tmux_wait_for 'flood [4-7][0-9]/100' 5; then
+	t_ok "prefix [ then PageUp scrolls back"
+else
+	t_fail "prefix [ scrollback" "$(tmux_capture | tail -n 1)"
+fi
+tmux_send Escape
+tmux_wait_gone '\[scroll' 5
+tmux_send C-] 5
+
+# An agent restarted behind our back is re-attached by itself (and its
+# token, flooded off screen above, is back).
+docker restart -t 1 "$(agent_name 6)" >/dev/null
+if t_wait_until 30 all_tokens_visible; then
+	t_ok "a restarted agent is re-attached by itself"
+else
+	t_fail "restarted agent re-attached" "$(tmux_capture | grep -A2 sandbox-agent-06)"
+fi
+
 # Idle: a grid of 12 quiet agents should not use the CPU.
 pid=$(pgrep -P "$(tmux_pane_pid)" -x sandbox-tui)
 sleep 1
@@ -257,6 +309,18 @@ if t_wait_until 20 all_tokens_visible; then
 	t_ok "local target shows the same 12 agents"
 else
 	t_fail "local target" "$(tmux_capture)"
+fi
+# A stopped agent keeps its last screen and shows its status.
+docker stop -t 1 "$(agent_name 12)" >/dev/null
+if tmux_wait_for '12 sandbox-agent-12 exited' 20 && tmux_capture | grep -q "$(agent_token 12)"; then
+	t_ok "a stopped agent keeps its last screen and shows exited"
+else
+	t_fail "stopped agent pane" "$(tmux_capture | grep sandbox-agent-12)"
+fi
+if tmux_pane_dead >/dev/null; then
+	t_fail "a closed channel does not take the program down"
+else
+	t_ok "a closed channel does not take the program down"
 fi
 tmux_kill
 
