@@ -173,12 +173,14 @@ docker_cmd_attach(const char *name, int tail)
 		qtail = sh_quote(msg);
 		free(msg);
 		cmd = xasprintf("docker logs --tail %s %s 2>&1; "
+		    "printf '\\033]5379;sandbox-tui-attach\\007'; "
 		    "exec docker attach --sig-proxy=false --detach-keys=%s %s",
 		    qtail, qname, qkeys, qname);
 		free(qtail);
 	} else {
-		cmd = xasprintf("exec docker attach --sig-proxy=false "
-		    "--detach-keys=%s %s", qkeys, qname);
+		cmd = xasprintf("printf '\\033]5379;sandbox-tui-attach\\007'; "
+		    "exec docker attach --sig-proxy=false --detach-keys=%s %s",
+		    qkeys, qname);
 	}
 	free(qkeys);
 	free(qname);

@@ -33,6 +33,13 @@ const char *agent_name(int n, char *buf, size_t len);
 
 /* The commands (caller frees). */
 char *docker_cmd_ps(void);
+/*
+ * Printed between the replay and `docker attach`.  docker attach discards
+ * input typed before it puts the terminal in raw mode, so a pane holds
+ * keys until it has seen this (an OSC that terminals ignore).
+ */
+#define DOCKER_ATTACH_MARKER "\033]5379;sandbox-tui-attach\007"
+
 /* Replays the last `tail` lines of output, then attaches to the TTY. */
 char *docker_cmd_attach(const char *name, int tail);
 

@@ -52,6 +52,11 @@ struct pane {
 	int		 paused;	/* flow control: channel paused until drawn */
 	int		 dirty_border;
 	int		 replayed;	/* its recent output was shown */
+	/* Keys typed before docker attach is listening (see pane.c). */
+	int		 holding;
+	char		*hold_buf;
+	size_t		 hold_len;
+	uint64_t	 hold_timer;
 };
 
 enum app_mode {

@@ -19,6 +19,10 @@
 
 #define PANE_NUDGE_MS		400
 #define PANE_NUDGE_BACK_MS	60
+/* docker attach needs a moment after starting before it reads keys. */
+#define PANE_HOLD_AFTER_MARKER_MS	500
+#define PANE_HOLD_MAX_MS		5000
+#define PANE_HOLD_MAX_BYTES		(1024 * 1024)
 
 static void
 pane_vt_output(const char *buf, size_t len, void *arg)
@@ -45,11 +49,35 @@ pane_new(struct app *app, int n, const char *name)
 	return p;
 }
 
+/* Sends what was typed while the attach was starting. */
+static void
+pane_hold_release(void *arg)
+{
+	struct pane	*p = arg;
+
+	p->hold_timer = 0;
+	p->holding = 0;
+	if (p->chan != NULL && p->hold_len > 0)
+		chan_write(p->chan, p->hold_buf, p->hold_len);
+	p->hold_len = 0;
+}
+
+/* Keys typed meanwhile stay buffered for the next attach. */
+static void
+pane_hold_stop(struct app *app, struct pane *p)
+{
+	loop_timer_cancel(app->loop, p->hold_timer);
+	p->hold_timer = 0;
+	p->holding = 0;
+}
+
 void
 pane_free(struct app *app, struct pane *p)
 {
 	if (p == NULL)
 		return;
+	pane_hold_stop(app, p);
+	free(p->hold_buf);
 	if (p->chan != NULL)
 		chan_close(p->chan);
 	loop_timer_cancel(app->loop, p->nudge_timer);
@@ -86,6 +114,12 @@ pane_chan_data(struct chan *c, const char *buf, size_t len, void *arg)
 		p->link = PANE_ATTACHED;
 		p->dirty_border = 1;
 	}
+	if (p->holding && memmem(buf, len, DOCKER_ATTACH_MARKER,
+	    sizeof DOCKER_ATTACH_MARKER - 1) != NULL) {
+		loop_timer_cancel(app->loop, p->hold_timer);
+		p->hold_timer = loop_timer_add(app->loop,
+		    PANE_HOLD_AFTER_MARKER_MS, pane_hold_release, p);
+	}
 	vt_feed(p->vt, buf, len);
 	p->frame_bytes += len;
 	if (app_focused(app) != p && !p->activity) {
@@ -117,6 +151,7 @@ pane_chan_closed(struct chan *c, int status, const char *reason, void *arg)
 	p->chan = NULL;
 	p->link = PANE_DETACHED;
 	p->paused = 0;
+	pane_hold_stop(app, p);
 	free(p->closed_reason);
 	if (reason != NULL)
 		p->closed_reason = xstrdup(reason);
@@ -173,6 +208,15 @@ pane_attach(struct app *app, struct pane *p)
 	free(cmd);
 	p->link = PANE_ATTACHING;
 	p->replayed = 1;
+	/*
+	 * docker attach flushes input typed before it sets the terminal raw,
+	 * so keys wait here until the attach command says it is starting (or,
+	 * failing that, for a bounded time).
+	 */
+	pane_hold_stop(app, p);
+	p->holding = 1;
+	p->hold_timer = loop_timer_add(app->loop, PANE_HOLD_MAX_MS,
+	    pane_hold_release, p);
 	free(p->closed_reason);
 	p->closed_reason = NULL;
 	p->dirty_border = 1;
@@ -232,6 +276,7 @@ pane_replay(struct app *app, struct pane *p)
 void
 pane_detach(struct app *app, struct pane *p, const char *reason)
 {
+	pane_hold_stop(app, p);
 	if (p->chan != NULL)
 		chan_close(p->chan);
 	p->chan = NULL;
@@ -262,8 +307,28 @@ pane_set_size(struct app *app, struct pane *p, int rows, int cols)
 void
 pane_write(struct pane *p, const char *buf, size_t len)
 {
-	if (p->chan != NULL && len > 0)
+	if (len == 0)
+		return;
+	if (p->chan != NULL && !p->holding) {
 		chan_write(p->chan, buf, len);
+		return;
+	}
+	/* Not attached: a running agent is about to be (re)attached, so keep
+	 * the keys for it; a stopped one can't take them. */
+	if (p->chan == NULL && (p->state == NULL ||
+	    strcmp(p->state, "running") != 0)) {
+		app_message(p->app, 1, "%s is not running: input dropped",
+		    p->name);
+		return;
+	}
+	if (p->hold_len + len > PANE_HOLD_MAX_BYTES) {
+		app_message(p->app, 1, "%s is not attached yet: input "
+		    "dropped", p->name);
+		return;
+	}
+	p->hold_buf = xrealloc(p->hold_buf, p->hold_len + len);
+	memcpy(p->hold_buf + p->hold_len, buf, len);
+	p->hold_len += len;
 }
 
 /* After a frame is on screen, every pane may read again. */

@@ -187,6 +187,30 @@ else
 fi
 tmux_send Escape
 tmux_wait_gone '\[scroll' 5
+
+# While agent 6 floods, the grid still takes keys at once for agent 7.
+tmux_type "flood 200000"
+tmux_send Enter
+sleep 1
+tmux_send C-] 7
+tmux_type "during-flood"
+tmux_send Enter
+if t_wait_until 5 sh -c "docker logs $(agent_name 7) 2>&1 | grep -q 'got: during-flood'"; then
+	t_ok "keys reach another agent at once while one floods"
+else
+	t_fail "keys during a flood" "$(tmux_capture | tail -n 1)"
+fi
+
+# A paste arrives whole (tmux sends it bracketed, as we asked it to).
+tmux_cmd set-buffer -b sbx "pasted-line"
+tmux_cmd paste-buffer -p -b sbx -t "$TMUX_TARGET"
+tmux_send Enter
+if t_wait_until 5 sh -c "docker logs $(agent_name 7) 2>&1 | grep -q 'got: pasted-line'"; then
+	t_ok "pasted text reaches the focused agent"
+else
+	t_fail "paste" "$(agent_log 7 | tail -n 2)"
+fi
+t_wait_until 120 sh -c "docker logs --tail 3 $(agent_name 6) 2>&1 | grep -q 'flood done 200000'"
 tmux_send C-] 5
 
 # An agent restarted behind our back is re-attached by itself (and its

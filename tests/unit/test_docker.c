@@ -200,12 +200,16 @@ test_docker_cmd_attach(void **state)
 	(void)state;
 	cmd = docker_cmd_attach("sandbox-agent-03", 200);
 	assert_string_equal(cmd, "docker logs --tail '200' "
-	    "'sandbox-agent-03' 2>&1; exec docker attach --sig-proxy=false "
+	    "'sandbox-agent-03' 2>&1; "
+	    "printf '\\033]5379;sandbox-tui-attach\\007'; "
+	    "exec docker attach --sig-proxy=false "
 	    "--detach-keys='\377' 'sandbox-agent-03'");
 	free(cmd);
 
 	cmd = docker_cmd_attach("sandbox-agent-03", 0);
-	assert_string_equal(cmd, "exec docker attach --sig-proxy=false "
+	assert_string_equal(cmd,
+	    "printf '\\033]5379;sandbox-tui-attach\\007'; "
+	    "exec docker attach --sig-proxy=false "
 	    "--detach-keys='\377' 'sandbox-agent-03'");
 	free(cmd);
 
@@ -287,6 +291,7 @@ test_docker_cmd_attach_sh(void **state)
 	assert_int_equal(status, 0);
 	assert_string_equal(out,
 	    "[logs][--tail][150][sandbox-agent-03]\n"
+	    DOCKER_ATTACH_MARKER
 	    "[attach][--sig-proxy=false][--detach-keys=\377]"
 	    "[sandbox-agent-03]\n");
 	free(out);
