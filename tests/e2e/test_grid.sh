@@ -210,6 +210,37 @@ if t_wait_until 5 sh -c "docker logs $(agent_name 7) 2>&1 | grep -q 'got: pasted
 else
 	t_fail "paste" "$(agent_log 7 | tail -n 2)"
 fi
+# Colours and attributes reach the real terminal (agent 7 prints a bold
+# red "red" and a "green" on a green background).
+tmux_type "colour"
+tmux_send Enter
+tmux_wait_for 'red green' 5
+if tmux_capture_e | grep -aEq '\[1;31mred|\[31;1mred|1m.\[31mred' &&
+    tmux_capture_e | grep -aEq '\[42mgreen|;42mgreen'; then
+	t_ok "bold red text and green background reach the terminal"
+else
+	t_fail "colours reach the terminal" "$(tmux_capture_e | grep -a 'red' | head -n 2 | od -c | head -n 5)"
+fi
+
+# The cursor is drawn in the focused pane, after agent 7's prompt.
+set -- $(tmux_cursor)
+if [ "$1" -ge 121 ] && [ "$1" -lt 181 ] && [ "$2" -ge 21 ] && [ "$2" -lt 40 ]; then
+	t_ok "the cursor is in the focused pane ($1,$2)"
+else
+	t_fail "cursor in the focused pane" "cursor at $*"
+fi
+
+# The prefix pressed twice reaches the agent as itself (0x1d).
+tmux_send C-] C-]
+tmux_send Enter
+if t_wait_until 5 sh -c "docker logs $(agent_name 7) 2>&1 | grep -q \"$(printf 'got: \035')\""; then
+	t_ok "the prefix key pressed twice is sent to the agent"
+else
+	t_fail "prefix twice" "$(agent_log 7 | tail -n 2 | od -c | head -n 3)"
+fi
+set -- --target "$TARGET" -i "$SSHD_KEY" --known-hosts "$SSHD_KNOWN_HOSTS" \
+    -F /dev/null -o ssh.keepalive=2
+
 t_wait_until 120 sh -c "docker logs --tail 3 $(agent_name 6) 2>&1 | grep -q 'flood done 200000'"
 tmux_send C-] 5
 
