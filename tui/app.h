@@ -170,6 +170,8 @@ int draw_prepare(void *);
 void colour_init(void);
 int colour_pair(int fg, int bg);
 int colour_from_vt(const void *vt_color, int is_fg);
+struct vt_color;
+int colour_map(const struct vt_color *, int ncolours);
 
 /* input.c */
 void input_init(struct app *);

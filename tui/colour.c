@@ -97,15 +97,17 @@ colour_nearest_n(int r, int g, int b, int n)
 	return best;
 }
 
-/* The curses colour for a pane colour, or -1 for the terminal's default. */
+/*
+ * The colour number for a pane colour on a terminal with `ncolours`
+ * colours (8, 16, 256, or 2^24 for direct colour), or -1 for the default.
+ * Pure, so it is tested without a terminal.
+ */
 int
-colour_from_vt(const void *arg, int is_fg)
+colour_map(const struct vt_color *c, int ncolours)
 {
-	const struct vt_color	*c = arg;
-	int			 r, g, b, ncolours = COLORS;
+	int	r, g, b;
 
-	(void)is_fg;
-	if (!has_colors() || c->type == VT_COLOR_DEFAULT)
+	if (ncolours <= 0 || c->type == VT_COLOR_DEFAULT)
 		return -1;
 	if (c->type == VT_COLOR_INDEXED) {
 		if (c->idx < ncolours && ncolours <= 256)
@@ -123,6 +125,16 @@ colour_from_vt(const void *arg, int is_fg)
 	if (ncolours >= 256)
 		return colour_nearest256(r, g, b);
 	return colour_nearest_n(r, g, b, ncolours >= 16 ? 16 : 8);
+}
+
+/* The curses colour for a pane colour, or -1 for the terminal's default. */
+int
+colour_from_vt(const void *arg, int is_fg)
+{
+	(void)is_fg;
+	if (!has_colors())
+		return -1;
+	return colour_map(arg, COLORS);
 }
 
 int
