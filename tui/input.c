@@ -137,7 +137,7 @@ input_csi(struct app *app, const char *buf, size_t len)
 	size_t		 i = 2;
 	int		 params[8] = { 0 }, np = 0, b, x, y;
 	char		 final, lead = 0;
-	key_code	 k;
+	key_code	 k, mods;
 
 	if (len > 2 && (buf[2] == '<' || buf[2] == '?' || buf[2] == '>')) {
 		lead = buf[2];
@@ -169,7 +169,9 @@ input_csi(struct app *app, const char *buf, size_t len)
 		b = params[0];
 		x = params[1] - 1;
 		y = params[2] - 1;
-		mode_mouse(app, b, final == 'M', x, y, 0, (b & 32) != 0);
+		mods = ((b & 4) ? KEYC_SHIFT : 0) | ((b & 8) ? KEYC_META : 0) |
+		    ((b & 16) ? KEYC_CTRL : 0);
+		mode_mouse(app, b, final == 'M', x, y, mods, (b & 32) != 0);
 		return i;
 	}
 	if (final == '~' && params[0] == 200) {
