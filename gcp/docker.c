@@ -144,6 +144,40 @@ docker_valid_name(const char *name)
 	return 1;
 }
 
+/* A command that only reports a name docker could never have produced. */
+static char *
+docker_cmd_refuse(const char *name)
+{
+	char	*echo, *msg, *qmsg, *cmd;
+
+	echo = docker_echo(name != NULL ? name : "");
+	msg = xasprintf("sandbox-tui: invalid container name '%s'", echo);
+	qmsg = sh_quote(msg);
+	cmd = xasprintf("echo %s >&2; exit 1", qmsg);
+	free(qmsg);
+	free(msg);
+	free(echo);
+	return cmd;
+}
+
+/* Names that fail validation give a command that fails with a message. */
+char *
+docker_cmd_logs(const char *name, int tail)
+{
+	char	*qname, *qtail, *n, *cmd;
+
+	if (!docker_valid_name(name))
+		return docker_cmd_refuse(name);
+	n = xasprintf("%d", tail > 0 ? tail : 0);
+	qtail = sh_quote(n);
+	qname = sh_quote(name);
+	cmd = xasprintf("docker logs --tail %s %s 2>&1", qtail, qname);
+	free(qname);
+	free(qtail);
+	free(n);
+	return cmd;
+}
+
 /*
  * One shell command for a pane: the container's recent output first (so the
  * pane shows the present), then the live TTY.  A name docker could not have
@@ -153,30 +187,19 @@ docker_valid_name(const char *name)
 char *
 docker_cmd_attach(const char *name, int tail)
 {
-	char	*qname, *qtail, *qkeys, *qmsg, *msg, *echo, *cmd;
+	char	*qname, *qkeys, *cmd, *logs;
 
-	if (!docker_valid_name(name)) {
-		echo = docker_echo(name != NULL ? name : "");
-		msg = xasprintf("sandbox-tui: invalid container name '%s'",
-		    echo);
-		qmsg = sh_quote(msg);
-		cmd = xasprintf("echo %s >&2; exit 1", qmsg);
-		free(qmsg);
-		free(msg);
-		free(echo);
-		return cmd;
-	}
+	if (!docker_valid_name(name))
+		return docker_cmd_refuse(name);
 	qname = sh_quote(name);
 	qkeys = sh_quote(DOCKER_DETACH_KEYS);
 	if (tail > 0) {
-		msg = xasprintf("%d", tail);
-		qtail = sh_quote(msg);
-		free(msg);
-		cmd = xasprintf("docker logs --tail %s %s 2>&1; "
+		logs = docker_cmd_logs(name, tail);
+		cmd = xasprintf("%s; "
 		    "printf '\\033]5379;sandbox-tui-attach\\007'; "
 		    "exec docker attach --sig-proxy=false --detach-keys=%s %s",
-		    qtail, qname, qkeys, qname);
-		free(qtail);
+		    logs, qkeys, qname);
+		free(logs);
 	} else {
 		cmd = xasprintf("printf '\\033]5379;sandbox-tui-attach\\007'; "
 		    "exec docker attach --sig-proxy=false --detach-keys=%s %s",

@@ -40,6 +40,8 @@ char *docker_cmd_ps(void);
  */
 #define DOCKER_ATTACH_MARKER "\033]5379;sandbox-tui-attach\007"
 
+/* The last `tail` lines of a container's output, stderr included. */
+char *docker_cmd_logs(const char *name, int tail);
 /* Replays the last `tail` lines of output, then attaches to the TTY. */
 char *docker_cmd_attach(const char *name, int tail);
 

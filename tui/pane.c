@@ -255,7 +255,7 @@ void
 pane_replay(struct app *app, struct pane *p)
 {
 	struct pane_replay	*rp;
-	char			*name, *cmd;
+	char			*cmd;
 	int			 lines;
 
 	lines = (int)config_int(app->cfg, "agents.replay_lines");
@@ -265,12 +265,10 @@ pane_replay(struct app *app, struct pane *p)
 	rp = xcalloc(1, sizeof *rp);
 	rp->app = app;
 	rp->id = p->id;
-	name = sh_quote(p->name);
-	cmd = xasprintf("docker logs --tail %d %s 2>&1", lines, name);
+	cmd = docker_cmd_logs(p->name, lines);
 	vt_feed(p->vt, "\033c", 2);
 	conn_exec(app->conn, cmd, NULL, 0, pane_replay_done, rp);
 	free(cmd);
-	free(name);
 }
 
 void

@@ -219,6 +219,22 @@ test_docker_cmd_attach(void **state)
 }
 
 static void
+test_docker_cmd_logs(void **state)
+{
+	char	*cmd;
+
+	(void)state;
+	cmd = docker_cmd_logs("sandbox-agent-07", 150);
+	assert_string_equal(cmd,
+	    "docker logs --tail '150' 'sandbox-agent-07' 2>&1");
+	free(cmd);
+	cmd = docker_cmd_logs("$(touch /tmp/pwned)", 10);
+	assert_null(strstr(cmd, "docker"));
+	assert_non_null(strstr(cmd, "exit 1"));
+	free(cmd);
+}
+
+static void
 test_docker_cmd_attach_bad_name(void **state)
 {
 	static const char *bad[] = {
@@ -655,6 +671,7 @@ main(void)
 		cmocka_unit_test(test_docker_agent_name),
 		cmocka_unit_test(test_docker_cmd_ps),
 		cmocka_unit_test(test_docker_cmd_attach),
+		cmocka_unit_test(test_docker_cmd_logs),
 		cmocka_unit_test(test_docker_cmd_attach_bad_name),
 		cmocka_unit_test(test_docker_cmd_attach_sh),
 		cmocka_unit_test(test_docker_parse_real),
