@@ -25,13 +25,11 @@
 static void app_connect(struct app *);
 
 void
-app_init(struct app *app, struct loop *loop, struct config *cfg,
-    const char *argv0)
+app_init(struct app *app, struct loop *loop, struct config *cfg)
 {
 	memset(app, 0, sizeof *app);
 	app->loop = loop;
 	app->cfg = cfg;
-	app->argv0 = argv0;
 	app->focus = -1;
 	app->next_pane_id = 1;
 	app->reconnect_ms = APP_BACKOFF_MIN_MS;
@@ -85,7 +83,6 @@ app_message(struct app *app, int error, const char *fmt, ...)
 	if (vasprintf(&app->message, fmt, ap) < 0)
 		app->message = NULL;
 	va_end(ap);
-	app->message_error = error;
 	app->status_dirty = 1;
 	loop_timer_cancel(app->loop, app->message_timer);
 	app->message_timer = loop_timer_add(app->loop,

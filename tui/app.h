@@ -81,7 +81,6 @@ struct app {
 	struct loop	*loop;
 	struct config	*cfg;
 	struct conn	*conn;
-	const char	*argv0;
 
 	/* Connection. */
 	int		 was_ready;	/* connected at least once: reconnect on loss */
@@ -113,7 +112,6 @@ struct app {
 	int		 redraw_all;
 	int		 status_dirty;
 	char		*message;	/* transient status-bar message */
-	int		 message_error;
 	uint64_t	 message_timer;
 	char		*operation;	/* long-running operation shown in the bar */
 	struct prompt	 prompt;
@@ -137,7 +135,7 @@ struct app {
 };
 
 /* app.c */
-void app_init(struct app *, struct loop *, struct config *, const char *argv0);
+void app_init(struct app *, struct loop *, struct config *);
 void app_free(struct app *);
 int app_start(struct app *, char **cause);
 void app_list_agents(struct app *);

@@ -84,7 +84,7 @@ main_sigterm(int sig, void *arg)
 
 /* Runs the grid until detach; agents keep running whatever happens. */
 static int
-main_grid(struct config *cfg, const char *argv0, int only_agent)
+main_grid(struct config *cfg, int only_agent)
 {
 	struct loop	*loop;
 	struct app	 app;
@@ -97,7 +97,7 @@ main_grid(struct config *cfg, const char *argv0, int only_agent)
 		return EXIT_USAGE;
 	}
 	loop = loop_new();
-	app_init(&app, loop, cfg, argv0);
+	app_init(&app, loop, cfg);
 	app.only_agent = only_agent;
 	app.zoomed = only_agent != 0;
 	if (app_start(&app, &cause) != 0) {
@@ -212,7 +212,7 @@ main(int argc, char **argv)
 		goto fail;
 
 	if (argc == 0) {
-		rc = main_grid(cfg, argv[-optind], 0);
+		rc = main_grid(cfg, 0);
 		goto out;
 	}
 	if (strcmp(argv[0], "help") == 0) {
@@ -227,7 +227,7 @@ main(int argc, char **argv)
 		}
 		if ((only_agent = agent_parse_number(argv[1], &cause)) < 0)
 			goto fail;
-		rc = main_grid(cfg, argv[-optind], only_agent);
+		rc = main_grid(cfg, only_agent);
 		goto out;
 	}
 	cause = xasprintf("unknown command '%s' (see sandbox-tui --help)",
