@@ -373,7 +373,7 @@ conn_kick_run(void *arg)
 			continue;
 		ch->dead = 1;
 		c->backend->chan_release(ch);
-		if (ch->kind == CHAN_PTY) {
+		if (ch->kind == CHAN_PTY || ch->stream) {
 			if (ch->cb.closed != NULL)
 				ch->cb.closed(ch, ch->exit_status, ch->reason,
 				    ch->arg);
@@ -475,7 +475,7 @@ chan_deliver(struct chan *ch, const char *buf, size_t len, int is_stderr)
 	struct conn_buf	*b;
 	size_t		 room;
 
-	if (ch->kind == CHAN_PTY) {
+	if (ch->kind == CHAN_PTY || ch->stream) {
 		ch->conn->delivered++;
 		if (ch->cb.data != NULL)
 			ch->cb.data(ch, buf, len, ch->arg);
@@ -613,6 +613,26 @@ conn_open_pty(struct conn *c, const char *cmd, int rows, int cols,
 	ch = conn_chan_new(c, CHAN_PTY, cmd);
 	ch->rows = rows > 0 ? rows : 24;
 	ch->cols = cols > 0 ? cols : 80;
+	if (cb != NULL)
+		ch->cb = *cb;
+	ch->arg = arg;
+	if (c->freed) {
+		ch->dead = 1;
+		return ch;
+	}
+	conn_chan_start(c, ch);
+	return ch;
+}
+
+struct chan *
+conn_open_stream(struct conn *c, const char *cmd,
+    const struct chan_callbacks *cb, void *arg)
+{
+	struct chan	*ch;
+
+	ch = conn_chan_new(c, CHAN_EXEC, cmd);
+	ch->stream = 1;
+	ch->send_eof = 1;
 	if (cb != NULL)
 		ch->cb = *cb;
 	ch->arg = arg;

@@ -101,6 +101,13 @@ struct chan_callbacks {
  */
 struct chan *conn_open_pty(struct conn *, const char *cmd, int rows, int cols,
 	    const struct chan_callbacks *, void *arg);
+/*
+ * Runs `cmd` without a PTY and hands its stdout and stderr to data() as they
+ * arrive (`docker logs -f`); closed() gets the exit status.  chan_close()
+ * stops it.
+ */
+struct chan *conn_open_stream(struct conn *, const char *cmd,
+	    const struct chan_callbacks *, void *arg);
 void chan_write(struct chan *, const char *buf, size_t len);
 void chan_resize(struct chan *, int rows, int cols);
 /* While paused no data is read: the remote side is slowed by flow control. */

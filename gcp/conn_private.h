@@ -52,6 +52,7 @@ struct chan {
 	int			 paused;
 	struct conn_buf		 wq;		/* writes not yet accepted */
 	int			 send_eof;	/* EOF once wq drains (exec) */
+	int			 stream;	/* exec whose output goes to cb.data */
 	int			 eof_sent;
 
 	/* finished: result stored, callback pending in the kick. */

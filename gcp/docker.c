@@ -22,6 +22,7 @@
 #include <jansson.h>
 
 #include "gcp/docker.h"
+#include "gcp/docker_private.h"
 #include "tui/xmalloc.h"
 
 /*
@@ -66,7 +67,7 @@ docker_number(const char *s)
 }
 
 /* A printable, bounded copy of user input for a message; caller frees. */
-static char *
+char *
 docker_echo(const char *s)
 {
 	size_t	len = strlen(s), i, keep;
@@ -130,7 +131,7 @@ docker_cmd_ps(void)
 }
 
 /* Docker's rule for container names (and what an ID looks like too). */
-static int
+int
 docker_valid_name(const char *name)
 {
 	const char	*p;
@@ -172,6 +173,35 @@ docker_cmd_logs(const char *name, int tail)
 	qtail = sh_quote(n);
 	qname = sh_quote(name);
 	cmd = xasprintf("docker logs --tail %s %s 2>&1", qtail, qname);
+	free(qname);
+	free(qtail);
+	free(n);
+	return cmd;
+}
+
+/*
+ * `docker logs` for the logs view and `sandbox-tui logs`: tail < 0 means
+ * all, since is docker's --since (a duration like 10m, or a timestamp) or
+ * NULL.  stderr stays separate so a failure can be told from the log.
+ */
+char *
+docker_cmd_logs_stream(const char *name, int follow, int tail,
+    const char *since, int timestamps)
+{
+	char	*qname, *qtail, *qsince = NULL, *n, *cmd;
+
+	if (!docker_valid_name(name))
+		return docker_cmd_refuse(name);
+	n = tail < 0 ? xstrdup("all") : xasprintf("%d", tail);
+	qtail = sh_quote(n);
+	qname = sh_quote(name);
+	if (since != NULL)
+		qsince = sh_quote(since);
+	cmd = xasprintf("exec docker logs%s%s --tail %s%s%s %s",
+	    follow ? " --follow" : "", timestamps ? " --timestamps" : "",
+	    qtail, qsince != NULL ? " --since " : "",
+	    qsince != NULL ? qsince : "", qname);
+	free(qsince);
 	free(qname);
 	free(qtail);
 	free(n);

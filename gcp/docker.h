@@ -42,6 +42,13 @@ char *docker_cmd_ps(void);
 
 /* The last `tail` lines of a container's output, stderr included. */
 char *docker_cmd_logs(const char *name, int tail);
+/*
+ * `docker logs [--follow] [--timestamps] --tail N|all [--since S] NAME`;
+ * tail < 0 is all, since may be NULL.  Output is the container's stdout on
+ * stdout and its stderr on stderr (a TTY container has only stdout).
+ */
+char *docker_cmd_logs_stream(const char *name, int follow, int tail,
+	    const char *since, int timestamps);
 /* Replays the last `tail` lines of output, then attaches to the TTY. */
 char *docker_cmd_attach(const char *name, int tail);
 
@@ -53,5 +60,90 @@ char *docker_cmd_attach(const char *name, int tail);
 int docker_parse_ps(const char *out, struct agent_info **agents, size_t *n,
 	    char **cause);
 void agent_info_free(struct agent_info *, size_t n);
+
+/*
+ * Managing agent containers (gcp/docker_run.c).  Every function returns a
+ * new string the caller frees, or NULL with *cause set (cause may be NULL).
+ */
+
+/* Where the Claude Code settings file is mounted in an agent container. */
+#define AGENT_SETTINGS_PATH "/etc/claude-code/managed-settings.json"
+
+struct agent_spec {
+	const char	*image;
+	char *const	*command;	/* words after the image; NULL or ncommand 0: the image's own */
+	int		 ncommand;
+	long long	 memory;	/* bytes, also --memory-swap */
+	long		 cpus_milli;	/* 1250 = 1.25 CPUs */
+	long		 pids_limit;
+	const char	*workspace_dir;	/* on the target; agent-NN is made under it */
+	const char	*settings_file;	/* on the target, mounted read-only at
+					   AGENT_SETTINGS_PATH; NULL: none */
+	const char	*env_file;	/* on the target, --env-file; NULL: none */
+	const char	*version;	/* sandbox-tui.version label value */
+};
+
+/*
+ * `mkdir -p WS/agent-NN && docker run -dit --init --pull never --name
+ * sandbox-agent-NN --hostname agent-NN --label sandbox-tui.agent=N --label
+ * sandbox-tui.version=V --cap-drop ALL --security-opt no-new-privileges
+ * --pids-limit P --memory M --memory-swap M --cpus C -v WS/agent-NN:/workspace
+ * -w /workspace [-v SETTINGS:AGENT_SETTINGS_PATH:ro] [--env-file F] IMAGE
+ * [command...]`.  Refuses an agent number outside 1..AGENT_MAX, an image
+ * that is not a plausible docker reference, a path that is not absolute or
+ * holds a line break (or a ':', which -v cannot carry), a workspace that is
+ * "/" or has a "." or ".." part, a missing version, numbers out of range
+ * (memory 6MiB..1TiB, cpus 0.01..1024, pids 1..4194304).
+ */
+char *docker_cmd_run(const struct agent_spec *, int n, char **cause);
+/*
+ * `docker start|stop -t 10|restart -t 10|rm -f|unpause NAME...` for verb
+ * "start", "stop", "restart", "rm" or "unpause"; every name must follow
+ * docker's name rule.
+ */
+char *docker_cmd_each(const char *verb, char *const *names, size_t n,
+	    char **cause);
+/* `docker stats --no-stream --format '{{json .}}' NAME...` */
+char *docker_cmd_stats(char *const *names, size_t n, char **cause);
+
+struct agent_stats {
+	char	*name;
+	double	 cpu_percent;	/* "12.34%" -> 12.34 */
+	char	*mem_usage;	/* docker's "123.4MiB / 4GiB" */
+	double	 mem_percent;
+};
+/*
+ * Parses `docker stats --format '{{json .}}'` output, one object a line, in
+ * docker's order; "--" (no data) reads as 0.  -1 with *cause naming the
+ * line on malformed input.
+ */
+int docker_parse_stats(const char *out, struct agent_stats **, size_t *n,
+	    char **cause);
+void agent_stats_free(struct agent_stats *, size_t n);
+
+/*
+ * Writes its stdin to PATH atomically with mode 0600 (through PATH.tmp.$$,
+ * removed if a step fails).  PATH must be absolute, with no newline.
+ */
+char *docker_cmd_put_file(const char *path, char **cause);
+/* `rm -rf -- WS/agent-NN`; WS absolute, not "/", no newline, no "..". */
+char *docker_cmd_purge(const char *workspace_dir, int n, char **cause);
+/* `docker image inspect --format '{{.Id}}' IMAGE` */
+char *docker_cmd_image_check(const char *image, char **cause);
+/*
+ * The text of a secrets env file for --env-file: NAME=VALUE a line.
+ * Refuses names that are not [A-Za-z_][A-Za-z0-9_]* and values holding a
+ * line break or that docker would misread; a cause names the variable,
+ * never its value.
+ */
+char *docker_env_file(char *const *names, char *const *values, size_t n,
+	    char **cause);
+/*
+ * One sentence for a docker command that failed on target ("local",
+ * "ssh://u@h:22"; NULL: "the target") with exit status and stderr err;
+ * image (may be NULL) is the image the command used.  Caller frees.
+ */
+char *docker_explain(int status, const char *err, const char *target,
+	    const char *image);
 
 #endif

@@ -1,0 +1,17 @@
+/*
+ * Helpers shared by the docker files of gcp/ (docker.c, docker_run.c,
+ * docker_explain.c).  Private to gcp/: other folders use gcp/docker.h.
+ */
+#ifndef SANDBOX_TUI_DOCKER_PRIVATE_H
+#define SANDBOX_TUI_DOCKER_PRIVATE_H
+
+#include <stddef.h>
+
+/* Docker's rule for container names (and what an ID looks like too). */
+int docker_valid_name(const char *name);
+/* A printable, bounded copy of user input for a message; caller frees. */
+char *docker_echo(const char *s);
+/* Length of the valid UTF-8 sequence at p (before end), 0 if invalid. */
+size_t docker_utf8_len(const unsigned char *p, const unsigned char *end);
+
+#endif

@@ -1,0 +1,678 @@
+/*
+ * The docker commands that create and manage agent containers on the
+ * target, as shell command strings, plus the parsing of `docker stats` and
+ * the secrets env file's text.  Like gcp/docker.c, nothing here runs a
+ * command: gcp/conn.c runs them and hands back output and exit status, and
+ * docker_explain() (gcp/docker_explain.c) turns a failure into a sentence.
+ *
+ * Every value placed in a command goes through sh_quote(), after it has
+ * been validated: agent numbers, container and image names, paths and
+ * numbers are refused with a cause rather than passed on.  Secrets never
+ * reach a command line: docker_env_file() builds the file's text, which the
+ * caller sends on the stdin of docker_cmd_put_file(), and docker_cmd_run()
+ * names the file with --env-file.
+ */
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "gcp/docker.h"
+#include "gcp/docker_private.h"
+#include "tui/xmalloc.h"
+
+/* Docker refuses a memory limit below 6MB; 1TiB is beyond any VM we make. */
+#define DOCKER_RUN_MEMORY_MIN	(6LL * 1024 * 1024)
+#define DOCKER_RUN_MEMORY_MAX	(1LL << 40)
+/* --cpus takes hundredths at the finest (0.01). */
+#define DOCKER_RUN_CPUS_MIN	10L
+#define DOCKER_RUN_CPUS_MAX	1024000L
+/* The kernel's largest pid_max. */
+#define DOCKER_RUN_PIDS_MAX	4194304L
+/* Longest image reference we accept (docker's own limit is near this). */
+#define DOCKER_RUN_IMAGE_MAX	512
+/* docker reads an env file with a 64KiB line buffer, newline included. */
+#define DOCKER_RUN_ENV_LINE_MAX	65535
+
+/* A buffer that grows as words are appended to a command. */
+struct docker_run_buf {
+	char	*s;
+	size_t	 len;
+	size_t	 size;
+};
+
+static void
+docker_run_add(struct docker_run_buf *b, const char *s)
+{
+	size_t	len = strlen(s);
+
+	if (b->len + len + 1 > b->size) {
+		b->size = (b->len + len + 1) * 2;
+		b->s = xrealloc(b->s, b->size);
+	}
+	memcpy(b->s + b->len, s, len + 1);
+	b->len += len;
+}
+
+/* Appends " " and the quoted value. */
+static void
+docker_run_addq(struct docker_run_buf *b, const char *value)
+{
+	char	*q = sh_quote(value);
+
+	docker_run_add(b, " ");
+	docker_run_add(b, q);
+	free(q);
+}
+
+/* Appends " flag 'value'" for a value from a format. */
+static void
+docker_run_addf(struct docker_run_buf *b, const char *flag, const char *fmt,
+    ...) __attribute__((format(printf, 3, 4)));
+
+static void
+docker_run_addf(struct docker_run_buf *b, const char *flag, const char *fmt,
+    ...)
+{
+	va_list	 ap;
+	char	*value;
+
+	va_start(ap, fmt);
+	if (vasprintf(&value, fmt, ap) == -1)
+		abort();
+	va_end(ap);
+	docker_run_add(b, " ");
+	docker_run_add(b, flag);
+	docker_run_addq(b, value);
+	free(value);
+}
+
+static int
+docker_run_agent_ok(int n, char **cause)
+{
+	if (n >= 1 && n <= AGENT_MAX)
+		return 1;
+	if (cause != NULL)
+		*cause = xasprintf("agent %d: not a number between 1 and %d",
+		    n, AGENT_MAX);
+	return 0;
+}
+
+/* Whether s is a plausible image reference: [A-Za-z0-9._/:@-], no '-' first. */
+static int
+docker_run_image_ok(const char *image, char **cause)
+{
+	char	*echo;
+
+	if (image != NULL && *image != '\0' && *image != '-' &&
+	    strlen(image) <= DOCKER_RUN_IMAGE_MAX &&
+	    strspn(image, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/:@-") == strlen(image))
+		return 1;
+	if (cause != NULL) {
+		echo = docker_echo(image != NULL ? image : "");
+		*cause = xasprintf("image '%s': not a valid image name", echo);
+		free(echo);
+	}
+	return 0;
+}
+
+/*
+ * Checks a path on the target: absolute, no newline, and for -v no ':' (it
+ * separates the parts of a volume).  what names it in the cause.
+ */
+static int
+docker_run_path_ok(const char *what, const char *path, int for_volume,
+    char **cause)
+{
+	const char	*why = NULL;
+	char		*echo;
+
+	if (path == NULL || *path != '/')
+		why = "not an absolute path";
+	else if (strpbrk(path, "\n\r") != NULL)
+		why = "contains a line break";
+	else if (for_volume && strchr(path, ':') != NULL)
+		why = "contains ':', which docker -v cannot take";
+	if (why == NULL)
+		return 1;
+	if (cause != NULL) {
+		echo = docker_echo(path != NULL ? path : "");
+		*cause = xasprintf("%s '%s': %s", what, echo, why);
+		free(echo);
+	}
+	return 0;
+}
+
+/*
+ * WS/agent-NN for a checked workspace directory; NULL with *cause if WS is
+ * "/" (or only slashes) or has a "." or ".." component.  Caller frees.
+ */
+static char *
+docker_run_workspace(const char *ws, int n, char **cause)
+{
+	const char	*p, *end;
+	size_t		 len, plen;
+	char		*echo;
+
+	if (!docker_run_path_ok("workspace_dir", ws, 1, cause))
+		return NULL;
+	len = strlen(ws);
+	while (len > 0 && ws[len - 1] == '/')
+		len--;
+	for (p = ws; p < ws + len; p = end) {
+		p += strspn(p, "/");
+		end = strchrnul(p, '/');
+		if (end > ws + len)
+			end = ws + len;
+		plen = (size_t)(end - p);
+		if ((plen == 1 && p[0] == '.') ||
+		    (plen == 2 && p[0] == '.' && p[1] == '.'))
+			break;
+	}
+	if (len > 0 && p >= ws + len)
+		return xasprintf("%.*s/agent-%02d", (int)len, ws, n);
+	if (cause != NULL) {
+		echo = docker_echo(ws);
+		*cause = xasprintf("workspace_dir '%s': %s", echo, len == 0 ?
+		    "must not be /" : "must not contain . or ..");
+		free(echo);
+	}
+	return NULL;
+}
+
+/* 1250 -> "1.25", 1000 -> "1", 10 -> "0.01"; caller frees. */
+static char *
+docker_run_cpus(long milli)
+{
+	char	*s;
+	size_t	 len;
+
+	if (milli % 1000 == 0)
+		return xasprintf("%ld", milli / 1000);
+	s = xasprintf("%ld.%03ld", milli / 1000, milli % 1000);
+	len = strlen(s);
+	while (s[len - 1] == '0')
+		s[--len] = '\0';
+	return s;
+}
+
+/* Checks the numbers and the version of a spec. */
+static int
+docker_run_numbers_ok(const struct agent_spec *spec, char **cause)
+{
+	char	*echo;
+
+	if (spec->memory < DOCKER_RUN_MEMORY_MIN ||
+	    spec->memory > DOCKER_RUN_MEMORY_MAX) {
+		if (cause != NULL)
+			*cause = xasprintf("memory %lld: out of range "
+			    "(%lld to %lld bytes)", spec->memory,
+			    DOCKER_RUN_MEMORY_MIN, DOCKER_RUN_MEMORY_MAX);
+		return 0;
+	}
+	if (spec->cpus_milli < DOCKER_RUN_CPUS_MIN ||
+	    spec->cpus_milli > DOCKER_RUN_CPUS_MAX) {
+		if (cause != NULL)
+			*cause = xasprintf("cpus %ld/1000: out of range "
+			    "(0.01 to %ld)", spec->cpus_milli,
+			    DOCKER_RUN_CPUS_MAX / 1000);
+		return 0;
+	}
+	if (spec->pids_limit < 1 || spec->pids_limit > DOCKER_RUN_PIDS_MAX) {
+		if (cause != NULL)
+			*cause = xasprintf("pids_limit %ld: out of range "
+			    "(1 to %ld)", spec->pids_limit,
+			    DOCKER_RUN_PIDS_MAX);
+		return 0;
+	}
+	if (spec->ncommand < 0 ||
+	    (spec->ncommand > 0 && spec->command == NULL)) {
+		if (cause != NULL)
+			*cause = xasprintf("command: %d words but none given",
+			    spec->ncommand);
+		return 0;
+	}
+	if (spec->version == NULL || strpbrk(spec->version, "\n\r") != NULL) {
+		if (cause != NULL) {
+			echo = docker_echo(spec->version != NULL ?
+			    spec->version : "");
+			*cause = xasprintf("version '%s': missing or holds a "
+			    "line break", echo);
+			free(echo);
+		}
+		return 0;
+	}
+	return 1;
+}
+
+char *
+docker_cmd_run(const struct agent_spec *spec, int n, char **cause)
+{
+	struct docker_run_buf	 b = { NULL, 0, 0 };
+	char			*ws = NULL, *cpus = NULL;
+	char			 name[32];
+	int			 i;
+
+	if (!docker_run_agent_ok(n, cause) ||
+	    !docker_run_image_ok(spec->image, cause) ||
+	    !docker_run_numbers_ok(spec, cause))
+		goto out;
+	if ((ws = docker_run_workspace(spec->workspace_dir, n, cause)) == NULL)
+		goto out;
+	if (spec->settings_file != NULL && !docker_run_path_ok("settings_file",
+	    spec->settings_file, 1, cause))
+		goto out;
+	if (spec->env_file != NULL &&
+	    !docker_run_path_ok("env_file", spec->env_file, 0, cause))
+		goto out;
+	for (i = 0; i < spec->ncommand; i++) {
+		if (spec->command[i] == NULL) {
+			if (cause != NULL)
+				*cause = xasprintf("command: word %d missing",
+				    i + 1);
+			goto out;
+		}
+	}
+
+	docker_run_add(&b, "mkdir -p");
+	docker_run_addq(&b, ws);
+	docker_run_add(&b, " && docker run -dit --init --pull never");
+	docker_run_addf(&b, "--name", "%s", agent_name(n, name, sizeof name));
+	docker_run_addf(&b, "--hostname", "agent-%02d", n);
+	docker_run_addf(&b, "--label", "%s=%d", AGENT_LABEL, n);
+	docker_run_addf(&b, "--label", "sandbox-tui.version=%s",
+	    spec->version);
+	docker_run_add(&b, " --cap-drop ALL"
+	    " --security-opt no-new-privileges");
+	docker_run_addf(&b, "--pids-limit", "%ld", spec->pids_limit);
+	docker_run_addf(&b, "--memory", "%lld", spec->memory);
+	docker_run_addf(&b, "--memory-swap", "%lld", spec->memory);
+	cpus = docker_run_cpus(spec->cpus_milli);
+	docker_run_addf(&b, "--cpus", "%s", cpus);
+	docker_run_addf(&b, "-v", "%s:/workspace", ws);
+	docker_run_add(&b, " -w /workspace");
+	if (spec->settings_file != NULL) {
+		docker_run_addf(&b, "-v", "%s:%s:ro", spec->settings_file,
+		    AGENT_SETTINGS_PATH);
+	}
+	if (spec->env_file != NULL)
+		docker_run_addf(&b, "--env-file", "%s", spec->env_file);
+	docker_run_addq(&b, spec->image);
+	for (i = 0; i < spec->ncommand; i++)
+		docker_run_addq(&b, spec->command[i]);
+out:
+	free(cpus);
+	free(ws);
+	return b.s;
+}
+
+/* Checks every name; the cause names the first bad one. */
+static int
+docker_run_names_ok(char *const *names, size_t n, char **cause)
+{
+	size_t	 i;
+	char	*echo;
+
+	if (n == 0 || names == NULL) {
+		if (cause != NULL)
+			*cause = xstrdup("no container given");
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (docker_valid_name(names[i]))
+			continue;
+		if (cause != NULL) {
+			echo = docker_echo(names[i] != NULL ? names[i] : "");
+			*cause = xasprintf("invalid container name '%s'", echo);
+			free(echo);
+		}
+		return 0;
+	}
+	return 1;
+}
+
+char *
+docker_cmd_each(const char *verb, char *const *names, size_t n, char **cause)
+{
+	static const struct {
+		const char	*verb;
+		const char	*words;
+	} verbs[] = {
+		{ "start", "docker start" },
+		{ "stop", "docker stop -t 10" },
+		{ "restart", "docker restart -t 10" },
+		{ "rm", "docker rm -f" },
+		{ "unpause", "docker unpause" },
+	};
+	struct docker_run_buf	 b = { NULL, 0, 0 };
+	size_t			 i;
+	char			*echo;
+
+	for (i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
+		if (verb != NULL && strcmp(verb, verbs[i].verb) == 0)
+			break;
+	}
+	if (i == sizeof verbs / sizeof verbs[0]) {
+		if (cause != NULL) {
+			echo = docker_echo(verb != NULL ? verb : "");
+			*cause = xasprintf("unknown container command '%s'",
+			    echo);
+			free(echo);
+		}
+		return NULL;
+	}
+	if (!docker_run_names_ok(names, n, cause))
+		return NULL;
+	docker_run_add(&b, verbs[i].words);
+	for (i = 0; i < n; i++)
+		docker_run_addq(&b, names[i]);
+	return b.s;
+}
+
+char *
+docker_cmd_stats(char *const *names, size_t n, char **cause)
+{
+	struct docker_run_buf	 b = { NULL, 0, 0 };
+	size_t			 i;
+
+	if (!docker_run_names_ok(names, n, cause))
+		return NULL;
+	docker_run_add(&b, "docker stats --no-stream --format");
+	docker_run_addq(&b, "{{json .}}");
+	for (i = 0; i < n; i++)
+		docker_run_addq(&b, names[i]);
+	return b.s;
+}
+
+/* A string member of obj, or NULL when missing, not a string or empty. */
+static const char *
+docker_run_field(json_t *obj, const char *key)
+{
+	const char	*s = json_string_value(json_object_get(obj, key));
+
+	return s != NULL && *s != '\0' ? s : NULL;
+}
+
+/*
+ * "12.34%" into *v; "--" (no data, as docker prints for a container it has
+ * no stats for), "" or a missing field read as 0.  0 if malformed.
+ */
+static int
+docker_run_percent(json_t *obj, const char *key, double *v)
+{
+	const char	*s = docker_run_field(obj, key);
+	char		*end;
+
+	*v = 0;
+	if (s == NULL || strcmp(s, "--") == 0)
+		return 1;
+	if ((*s < '0' || *s > '9') && *s != '.')
+		return 0;
+	*v = strtod(s, &end);
+	if (*end == '%')
+		end++;
+	return *end == '\0';
+}
+
+/* Fills st from one stats object, else sets *why. */
+static int
+docker_run_stats_from(json_t *obj, struct agent_stats *st, const char **why)
+{
+	const char	*name, *mem;
+	double		 cpu, memp;
+
+	/* Docker prints "--" for a name it does not know. */
+	if (((name = docker_run_field(obj, "Name")) == NULL ||
+	    strcmp(name, "--") == 0) &&
+	    ((name = docker_run_field(obj, "Container")) == NULL ||
+	    strcmp(name, "--") == 0) &&
+	    ((name = docker_run_field(obj, "ID")) == NULL ||
+	    strcmp(name, "--") == 0)) {
+		*why = "no Name, Container or ID";
+		return 0;
+	}
+	if (!docker_run_percent(obj, "CPUPerc", &cpu)) {
+		*why = "CPUPerc is not a percentage";
+		return 0;
+	}
+	if (!docker_run_percent(obj, "MemPerc", &memp)) {
+		*why = "MemPerc is not a percentage";
+		return 0;
+	}
+	mem = docker_run_field(obj, "MemUsage");
+	st->name = xstrdup(name);
+	st->cpu_percent = cpu;
+	st->mem_usage = xstrdup(mem != NULL ? mem : "");
+	st->mem_percent = memp;
+	return 1;
+}
+
+int
+docker_parse_stats(const char *out, struct agent_stats **stats, size_t *n,
+    char **cause)
+{
+	struct agent_stats	*list = NULL;
+	size_t			 count = 0, len, line = 0;
+	const char		*p, *end, *why;
+	json_t			*obj;
+	json_error_t		 err;
+	int			 rc = -1;
+
+	*stats = NULL;
+	*n = 0;
+	for (p = out != NULL ? out : ""; *p != '\0'; p = end + (*end != '\0')) {
+		end = strchrnul(p, '\n');
+		len = (size_t)(end - p);
+		line++;
+		if (strspn(p, " \t\r") >= len)
+			continue;
+		if ((obj = json_loadb(p, len, 0, &err)) == NULL) {
+			if (cause != NULL)
+				*cause = xasprintf("docker stats: line %zu: %s",
+				    line, err.text);
+			goto out;
+		}
+		why = "not a JSON object";
+		list = xreallocarray(list, count + 1, sizeof *list);
+		if (!json_is_object(obj) ||
+		    !docker_run_stats_from(obj, &list[count], &why)) {
+			json_decref(obj);
+			if (cause != NULL)
+				*cause = xasprintf("docker stats: line %zu: %s",
+				    line, why);
+			goto out;
+		}
+		count++;
+		json_decref(obj);
+	}
+	*stats = list;
+	*n = count;
+	list = NULL;
+	count = 0;
+	rc = 0;
+out:
+	agent_stats_free(list, count);
+	return rc;
+}
+
+void
+agent_stats_free(struct agent_stats *stats, size_t n)
+{
+	size_t	i;
+
+	if (stats == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		free(stats[i].name);
+		free(stats[i].mem_usage);
+	}
+	free(stats);
+}
+
+/*
+ * The tmp file is in the same directory so mv is a rename; umask keeps it
+ * 0600 from the first byte, and a failed step removes it.
+ */
+char *
+docker_cmd_put_file(const char *path, char **cause)
+{
+	char	*dir, *qpath, *qdir, *cmd, *echo;
+	size_t	 len;
+
+	if (!docker_run_path_ok("file", path, 0, cause))
+		return NULL;
+	len = strlen(path);
+	if (path[len - 1] == '/') {
+		if (cause != NULL) {
+			echo = docker_echo(path);
+			*cause = xasprintf("file '%s': names a directory",
+			    echo);
+			free(echo);
+		}
+		return NULL;
+	}
+	len = (size_t)(strrchr(path, '/') - path);
+	while (len > 0 && path[len - 1] == '/')
+		len--;
+	dir = len == 0 ? xstrdup("/") : xstrndup(path, len);
+	qdir = sh_quote(dir);
+	qpath = sh_quote(path);
+	cmd = xasprintf("umask 077 && mkdir -p %s && cat > %s.tmp.$$ && "
+	    "chmod 600 %s.tmp.$$ && mv -f %s.tmp.$$ %s || "
+	    "{ rm -f %s.tmp.$$; exit 1; }", qdir, qpath, qpath, qpath, qpath,
+	    qpath);
+	free(qpath);
+	free(qdir);
+	free(dir);
+	return cmd;
+}
+
+char *
+docker_cmd_purge(const char *workspace_dir, int n, char **cause)
+{
+	char	*ws, *qws, *cmd;
+
+	if (!docker_run_agent_ok(n, cause))
+		return NULL;
+	if ((ws = docker_run_workspace(workspace_dir, n, cause)) == NULL)
+		return NULL;
+	qws = sh_quote(ws);
+	cmd = xasprintf("rm -rf -- %s", qws);
+	free(qws);
+	free(ws);
+	return cmd;
+}
+
+char *
+docker_cmd_image_check(const char *image, char **cause)
+{
+	char	*qimage, *qformat, *cmd;
+
+	if (!docker_run_image_ok(image, cause))
+		return NULL;
+	qimage = sh_quote(image);
+	qformat = sh_quote("{{.Id}}");
+	cmd = xasprintf("docker image inspect --format %s %s", qformat,
+	    qimage);
+	free(qformat);
+	free(qimage);
+	return cmd;
+}
+
+/* Length of the valid UTF-8 sequence at p (up to end), 0 if invalid. */
+size_t
+docker_utf8_len(const unsigned char *p, const unsigned char *end)
+{
+	size_t		 len, i;
+	unsigned int	 cp;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2, cp = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		len = 3, cp = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		len = 4, cp = p[0] & 0x07;
+	else
+		return 0;
+	if ((size_t)(end - p) < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+/* Why docker would not read name=value back as given, or NULL. */
+static const char *
+docker_env_bad(const char *name, const char *value)
+{
+	const unsigned char	*p, *end;
+	size_t			 len;
+
+	if ((name[0] < 'A' || name[0] > 'Z') &&
+	    (name[0] < 'a' || name[0] > 'z') && name[0] != '_')
+		return "not a valid variable name";
+	if (strspn(name, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != strlen(name))
+		return "not a valid variable name";
+	if (value == NULL)
+		return "has no value";
+	if (strpbrk(value, "\n\r") != NULL)
+		return "value holds a line break, which an env file "
+		    "cannot carry";
+	p = (const unsigned char *)value;
+	end = p + strlen(value);
+	while (p < end) {
+		if ((len = docker_utf8_len(p, end)) == 0)
+			return "value is not valid UTF-8";
+		p += len;
+	}
+	if (strlen(name) + 1 + strlen(value) > DOCKER_RUN_ENV_LINE_MAX)
+		return "value is too long for an env file";
+	return NULL;
+}
+
+char *
+docker_env_file(char *const *names, char *const *values, size_t n,
+    char **cause)
+{
+	struct docker_run_buf	 b = { NULL, 0, 0 };
+	const char		*why;
+	char			*echo;
+	size_t			 i;
+
+	docker_run_add(&b, "");
+	for (i = 0; i < n; i++) {
+		if (names[i] == NULL || *names[i] == '\0')
+			why = "variable name missing";
+		else
+			why = docker_env_bad(names[i], values[i]);
+		if (why != NULL) {
+			if (cause != NULL) {
+				echo = docker_echo(names[i] != NULL ?
+				    names[i] : "");
+				*cause = xasprintf("secret '%s': %s", echo,
+				    why);
+				free(echo);
+			}
+			free(b.s);
+			return NULL;
+		}
+		docker_run_add(&b, names[i]);
+		docker_run_add(&b, "=");
+		docker_run_add(&b, values[i]);
+		docker_run_add(&b, "\n");
+	}
+	return b.s;
+}
