@@ -79,5 +79,7 @@ char *config_dir(void);
 
 /* Files shipped inside the binary (config/embed.S). */
 extern const char config_default_conf[];
+/* Claude Code settings mounted into agents when CLAUDE_SETTINGS is unset. */
+extern const char config_claude_settings[];
 
 #endif

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <locale.h>
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -26,6 +27,7 @@ struct config_value_check {
 
 static int	config_value_check_target(const char *);
 static int	config_value_check_env_names(const char *);
+static int	config_value_check_regex(const char *);
 
 static const struct config_value_check config_value_checks[] = {
 	{ "target", config_value_check_target,
@@ -34,7 +36,25 @@ static const struct config_value_check config_value_checks[] = {
 	{ "agents.env_secret", config_value_check_env_names,
 	  "is not a list of environment variable names (use names such as "
 	  "GITHUB_TOKEN separated by spaces)" },
+	{ "agents.waiting_pattern", config_value_check_regex,
+	  "is not a POSIX extended regular expression" },
+	{ "agents.busy_pattern", config_value_check_regex,
+	  "is not a POSIX extended regular expression" },
 };
+
+/* Empty turns the pattern off, so it is accepted. */
+static int
+config_value_check_regex(const char *s)
+{
+	regex_t	re;
+
+	if (*s == '\0')
+		return 0;
+	if (regcomp(&re, s, REG_EXTENDED | REG_NOSUB) != 0)
+		return -1;
+	regfree(&re);
+	return 0;
+}
 
 /* Accepts ssh://[user@]host[:port], with host optionally in [brackets]. */
 static int

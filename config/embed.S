@@ -12,4 +12,12 @@ config_default_conf:
 	.byte 0
 	.size config_default_conf, . - config_default_conf
 
+	.global config_claude_settings
+	.type config_claude_settings, @object
+	.balign 16
+config_claude_settings:
+	.incbin "config/claude-settings.json"
+	.byte 0
+	.size config_claude_settings, . - config_claude_settings
+
 	.section .note.GNU-stack,"",@progbits

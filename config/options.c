@@ -63,8 +63,23 @@ const struct option_def option_table[] = {
 	  .help = "Maximum number of processes in each agent container." },
 	{ .name = "agents.idle_seconds", .type = OPT_INT, .def = "5",
 	  .min = 1, .max = 3600,
-	  .help = "Seconds without output after which an agent is shown as "
-	  "idle." },
+	  .help = "Seconds without output after which an agent whose last "
+	  "lines look like a prompt is shown as waiting for input." },
+	{ .name = "agents.waiting_pattern", .type = OPT_STRING,
+	  .def = "([>?$#]|\xe2\x9d\xaf)[[:space:]]*(\xe2\x94\x82[[:space:]]*)?$|"
+	  "^[[:space:]\xe2\x94\x82]*(\xe2\x9d\xaf|>)[[:space:]]*[0-9]+\\.|"
+	  "\\([yY]/[nN]\\)|\\[[yY]/[nN]\\]|Do you want|Press Enter|"
+	  "\\? for shortcuts",
+	  .help = "POSIX extended regular expression: an agent is waiting for "
+	  "input when one of its last six non-blank lines matches it "
+	  "(and agents.busy_pattern does not); empty turns the detection "
+	  "off." },
+	{ .name = "agents.busy_pattern", .type = OPT_STRING,
+	  .def = "esc to interrupt",
+	  .help = "POSIX extended regular expression for a working agent: "
+	  "when one of its last six non-blank lines matches it, the agent "
+	  "is not waiting, however still its screen; empty matches "
+	  "nothing." },
 	{ .name = "agents.workspace_dir", .type = OPT_STRING,
 	  .def = "/srv/sandbox/workspaces", .env = "WORKSPACE_DIR",
 	  .help = "Directory on the host holding each agent's workspace "
@@ -142,8 +157,9 @@ const struct option_def option_table[] = {
 	  "the VM's SSH port." },
 
 	{ .name = "notify.command", .type = OPT_STRING, .def = "",
-	  .help = "Shell command run when an agent needs attention; empty "
-	  "runs nothing." },
+	  .help = "Shell command run when an agent starts waiting for input "
+	  "or rings the bell, with SANDBOX_TUI_EVENT, SANDBOX_TUI_AGENT and "
+	  "SANDBOX_TUI_AGENT_NAME set; empty runs nothing." },
 
 	{ .name = NULL }
 };

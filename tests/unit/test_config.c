@@ -144,9 +144,11 @@ test_config_default_bindings(void **state)
 	assert_string_equal(config_binding_find(cfg, '['), "scroll-mode");
 	assert_string_equal(config_binding_find(cfg, key_from_byte(0x0c)),
 	    "redraw");
-	assert_null(config_binding_find(cfg, 'x'));
+	assert_null(config_binding_find(cfg, 'X'));
+	assert_string_equal(config_binding_find(cfg, 'l'), "logs");
+	assert_string_equal(config_binding_find(cfg, 'S'), "sync-input");
 	b = config_bindings(cfg, &n);
-	assert_int_equal(n, 26);
+	assert_int_equal(n, 31);
 	assert_int_equal(b[0].key, KEYC_UP);
 	config_free(cfg);
 }
@@ -339,7 +341,7 @@ test_config_failed_load_untouched(void **state)
 	    NULL), 0);
 	config_bindings(cfg, &n0);
 	cause = test_config_load(cfg, "agents.count = 5\n"
-	    "agents.image = file\nbind x kill\nunbind z\nui.fps = 0\n");
+	    "agents.image = file\nbind X kill\nunbind z\nui.fps = 0\n");
 	assert_string_equal(cause,
 	    "t.conf:5: ui.fps: '0' is out of range (1 to 240)");
 	free(cause);
@@ -347,7 +349,7 @@ test_config_failed_load_untouched(void **state)
 	assert_int_equal(config_origin(cfg, "agents.count"), ORIGIN_DEFAULT);
 	assert_string_equal(config_str(cfg, "agents.image"), "cli");
 	assert_int_equal(config_int(cfg, "ui.fps"), 60);
-	assert_null(config_binding_find(cfg, 'x'));
+	assert_null(config_binding_find(cfg, 'X'));
 	assert_string_equal(config_binding_find(cfg, 'z'), "zoom");
 	config_bindings(cfg, &n);
 	assert_int_equal(n, n0);
@@ -611,20 +613,20 @@ test_config_bind_api(void **state)
 
 	(void)state;
 	config_bindings(cfg, &n0);
-	assert_int_equal(config_bind(cfg, 'x', "kill"), 0);
+	assert_int_equal(config_bind(cfg, 'X', "kill"), 0);
 	assert_int_equal(config_bind(cfg, KEYC_NONE, "kill"), -1);
 	assert_int_equal(config_bind(cfg, 'y', ""), -1);
 	b = config_bindings(cfg, &n);
 	assert_int_equal(n, n0 + 1);
-	assert_int_equal(b[n - 1].key, 'x');
+	assert_int_equal(b[n - 1].key, 'X');
 	assert_string_equal(b[n - 1].command, "kill");
 	assert_int_equal(config_bind(cfg, 'z', "zoom twice"), 0);
 	config_bindings(cfg, &n);
 	assert_int_equal(n, n0 + 1);
 	assert_string_equal(config_binding_find(cfg, 'z'), "zoom twice");
-	assert_int_equal(config_unbind(cfg, 'x'), 0);
-	assert_int_equal(config_unbind(cfg, 'x'), -1);
-	assert_null(config_binding_find(cfg, 'x'));
+	assert_int_equal(config_unbind(cfg, 'X'), 0);
+	assert_int_equal(config_unbind(cfg, 'X'), -1);
+	assert_null(config_binding_find(cfg, 'X'));
 	config_bindings(cfg, &n);
 	assert_int_equal(n, n0);
 	config_free(cfg);
