@@ -449,6 +449,37 @@ vt_cell(struct vt *vt, int row, int col, struct vt_cell *out)
 	vt_cell_convert(out, &c);
 }
 
+size_t
+vt_row_text(struct vt *vt, int row, char *buf, size_t size)
+{
+	VTermRect	 rect = { row, row + 1, 0, vt->cols };
+	size_t		 n;
+	char		*all;
+
+	if (size == 0)
+		return 0;
+	*buf = '\0';
+	if (row < 0 || row >= vt->rows)
+		return 0;
+	/* libvterm stops writing at the first character that does not fit
+	 * but goes on counting, so measure first. */
+	n = vterm_screen_get_text(vt->screen, NULL, 0, rect);
+	all = xmalloc(n + 1);
+	n = vterm_screen_get_text(vt->screen, all, n, rect);
+	/* Spaces written by the program are characters to libvterm. */
+	while (n > 0 && all[n - 1] == ' ')
+		n--;
+	if (n > size - 1) {
+		n = size - 1;
+		while (n > 0 && ((unsigned char)all[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(buf, all, n);
+	buf[n] = '\0';
+	free(all);
+	return n;
+}
+
 void
 vt_cursor(struct vt *vt, int *row, int *col, int *visible)
 {

@@ -63,6 +63,12 @@ void vt_mouse(struct vt *, int row, int col, int button, int pressed,
 
 /* A cell of what is visible now (accounts for scrollback offset). */
 void vt_cell(struct vt *, int row, int col, struct vt_cell *);
+/*
+ * The text of a row of the live screen (whatever the scrollback view), in
+ * UTF-8 without trailing blanks, NUL-terminated and cut to fit size (at a
+ * character boundary).  Returns its length.
+ */
+size_t vt_row_text(struct vt *, int row, char *buf, size_t size);
 /* visible is 0 when hidden by the program or when scrolled back. */
 void vt_cursor(struct vt *, int *row, int *col, int *visible);
 const char *vt_title(struct vt *);
