@@ -13,6 +13,9 @@
 #include "gcp/conn.h"
 #include "gcp/docker.h"
 #include "tui/app.h"
+#include "tui/attention.h"
+#include "tui/cmd.h"
+#include "tui/logs.h"
 #include "tui/loop.h"
 #include "tui/xmalloc.h"
 #include "vt/vt.h"
@@ -47,11 +50,15 @@ app_free(struct app *app)
 	loop_timer_cancel(app->loop, app->refresh_timer);
 	loop_timer_cancel(app->loop, app->message_timer);
 	loop_timer_cancel(app->loop, app->frame_timer);
+	cmd_agents_free(app);
+	if (app->logs != NULL)
+		logs_close(app);
 	for (i = 0; i < app->npanes; i++)
 		pane_free(app, app->panes[i]);
 	free(app->panes);
 	app->panes = NULL;
 	app->npanes = 0;
+	attention_free(app);
 	if (app->conn != NULL)
 		conn_free(app->conn);
 	app->conn = NULL;
@@ -204,11 +211,27 @@ app_refresh_fire(void *arg)
 	app_list_agents(app);
 }
 
+/* A CLI command runs once, when first connected; a lost connection ends it. */
+static void
+app_cli_ready(struct app *app)
+{
+	char	*cause = NULL;
+
+	if (app->cli_started)
+		return;
+	app->cli_started = 1;
+	if (cmd_run_argv(app, app->cli_argc, app->cli_argv, &cause) != 0) {
+		fprintf(stderr, "sandbox-tui: %s\n", cause);
+		free(cause);
+		app_quit(app, 1);
+	}
+}
+
 /* Only the word "yes" trusts a key, as with ssh's own question. */
 static void
 app_hostkey_done(struct app *app, const char *line)
 {
-	int	accept = strcmp(line, "yes") == 0;
+	int	accept = line != NULL && strcmp(line, "yes") == 0;
 
 	if (!accept)
 		app_message(app, 1, "host key not trusted");
@@ -225,6 +248,10 @@ app_conn_state(struct conn *c, void *arg)
 	app->status_dirty = 1;
 	switch (conn_state(c)) {
 	case CONN_READY:
+		if (app->cli) {
+			app_cli_ready(app);
+			break;
+		}
 		app->was_ready = 1;
 		app->reconnect_ms = APP_BACKOFF_MIN_MS;
 		free(app->conn_error);
@@ -246,6 +273,12 @@ app_conn_state(struct conn *c, void *arg)
 	case CONN_FAILED:
 		free(app->conn_error);
 		app->conn_error = xstrdup(conn_error(c));
+		if (app->cli) {
+			fprintf(stderr, "sandbox-tui: %s: %s\n",
+			    conn_describe(c), app->conn_error);
+			app_quit(app, 1);
+			break;
+		}
 		for (i = 0; i < app->npanes; i++) {
 			if (app->panes[i]->chan != NULL)
 				pane_detach(app, app->panes[i],
@@ -305,7 +338,7 @@ app_start(struct app *app, char **cause)
 		opts.ssh_config = NULL;
 	opts.accept_new_host_key = config_bool(app->cfg,
 	    "ssh.accept_new_host_key");
-	opts.interactive = 1;
+	opts.interactive = !app->cli;
 	opts.keepalive_seconds = (int)config_int(app->cfg, "ssh.keepalive");
 	opts.connect_timeout_seconds = (int)config_int(app->cfg,
 	    "ssh.connect_timeout");

@@ -57,6 +57,11 @@ struct pane {
 	char		*hold_buf;
 	size_t		 hold_len;
 	uint64_t	 hold_timer;
+
+	/* Waiting for input (attention.c). */
+	int64_t		 last_output;	/* loop_now() of the last byte */
+	uint64_t	 idle_timer;
+	int		 waiting;	/* still and showing a prompt */
 };
 
 enum app_mode {
@@ -66,6 +71,8 @@ enum app_mode {
 	MODE_HELP,
 	MODE_SCROLL,		/* focused pane's scrollback */
 	MODE_HOSTKEY,		/* asking whether to trust an unknown host key */
+	MODE_LOGS,		/* full-screen logs view (logs.c) */
+	MODE_SYNC,		/* next line typed goes to every agent */
 };
 
 struct prompt {
@@ -73,8 +80,10 @@ struct prompt {
 	size_t	 len, cap;
 	size_t	 cursor;		/* byte offset */
 	char	*label;
-	/* What to do with the line; NULL runs it as a command. */
+	/* What to do with the line (NULL when cancelled); no done runs it
+	 * as a command. */
 	void	(*done)(struct app *, const char *line);
+	enum app_mode back;		/* mode to return to */
 };
 
 struct app {
@@ -116,6 +125,8 @@ struct app {
 	char		*operation;	/* long-running operation shown in the bar */
 	struct prompt	 prompt;
 	int		 help_offset;
+	struct logs	*logs;		/* the logs view, when open */
+	struct attention *attention;	/* compiled patterns (attention.c) */
 
 	/* Frames. */
 	int64_t		 last_frame;
@@ -130,9 +141,26 @@ struct app {
 	char		*paste_buf;
 	size_t		 paste_len, paste_cap;
 
+	/* Agent operations (cmd_agents.c): one at a time. */
+	struct agents_op *op;
+	char		*op_label;	/* "scale 12", for the status bar */
+	struct agents_req *confirm_req;	/* waiting for y/n */
+	struct agents_list_job *list_job;
+
+	/* Non-interactive command (cli.c): run once connected, then quit. */
+	int		 cli;
+	int		 cli_argc;
+	char		**cli_argv;
+	int		 cli_started;
+	struct chan	*stream;	/* `logs` output to stdout */
+
 	int		 quit;
 	int		 exit_status;
 };
+
+struct agents_op;
+struct agents_req;
+struct agents_list_job;
 
 /* app.c */
 void app_init(struct app *, struct loop *, struct config *);
@@ -181,6 +209,7 @@ void mode_paste(struct app *, const char *, size_t);
 void mode_mouse(struct app *, int button, int pressed, int x, int y,
 	    unsigned mods, int motion);
 void mode_set(struct app *, enum app_mode);
+void mode_sync_start(struct app *);
 
 /* prompt.c */
 void prompt_open(struct app *, const char *label, const char *initial,
@@ -190,6 +219,18 @@ void prompt_free(struct prompt *);
 
 /* help.c */
 char **help_lines(struct app *, size_t *n);
+
+/* cmd_agents.c */
+int cmd_agents(struct app *, int, char **, char **);
+int cmd_agents_check(int, char **, char **);
+int cmd_scale(struct app *, int, char **, char **);
+int cmd_logs(struct app *, int, char **, char **);
+int cmd_logs_check(int, char **, char **);
+int cmd_sync_input(struct app *, int, char **, char **);
+void cmd_agents_free(struct app *);
+
+/* cli.c */
+int cli_main(struct config *, int argc, char **argv);
 
 /* status.c */
 char *status_text(struct app *, char **right);

@@ -20,6 +20,8 @@ struct cmd_entry {
 	const char	*help;
 	/* Returns 0, or -1 with *cause set (caller frees). */
 	int		(*exec)(struct app *, int argc, char **argv, char **cause);
+	/* Checks a CLI command's arguments before connecting; may be NULL. */
+	int		(*check)(int argc, char **argv, char **cause);
 };
 
 extern const struct cmd_entry cmd_table[];

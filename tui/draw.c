@@ -12,6 +12,7 @@
 
 #include "config/config.h"
 #include "tui/app.h"
+#include "tui/logs.h"
 #include "tui/loop.h"
 #include "tui/xmalloc.h"
 #include "vt/vt.h"
@@ -235,13 +236,14 @@ draw_border(struct app *app, struct pane *p)
 	if (focused) {
 		pair = colour_pair(DRAW_FOCUS_COLOUR, -1);
 		a = A_BOLD;
-	} else if (p->bell)
+	} else if (p->bell || p->waiting)
 		pair = colour_pair(DRAW_ALERT_COLOUR, -1);
 	attr_set(a, (short)pair, NULL);
 	for (i = 0; i < w; i++)
 		mvadd_wch(y, x + i, WACS_HLINE);
-	label = xasprintf(" %02d %s %s%s%s%s%s ", p->n, p->name,
+	label = xasprintf(" %02d %s %s%s%s%s%s%s ", p->n, p->name,
 	    draw_pane_state(p, sbuf, sizeof sbuf),
+	    p->waiting ? " waiting" : "",
 	    title != NULL && *title != '\0' ? " · " : "",
 	    title != NULL ? title : "", p->activity ? " +" : "",
 	    p->bell ? " !" : "");
@@ -340,7 +342,8 @@ draw_cursor(struct app *app)
 		curs_set(1);
 		return;
 	}
-	if (p == NULL || !p->visible || app->mode == MODE_HELP) {
+	if (p == NULL || !p->visible || app->mode == MODE_HELP ||
+	    app->mode == MODE_LOGS) {
 		curs_set(0);
 		return;
 	}
@@ -373,6 +376,13 @@ draw_frame(struct app *app)
 	if (app->mode == MODE_HELP) {
 		draw_help(app);
 		draw_status(app);
+		goto out;
+	}
+	if (app->logs != NULL && (app->mode == MODE_LOGS ||
+	    (app->mode == MODE_PROMPT && app->prompt.back == MODE_LOGS))) {
+		logs_draw(app);
+		if (app->mode == MODE_PROMPT)
+			draw_status(app);
 		goto out;
 	}
 	for (i = 0; i < app->npanes; i++) {

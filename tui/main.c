@@ -36,6 +36,13 @@ main_usage(FILE *f)
 "\n"
 "Commands:\n"
 "  attach N                   show agent N full screen\n"
+"  agents list [--json]       agents with state, uptime, CPU and memory\n"
+"  agents start [N] [--yes]   make exactly N agents exist and run (also: scale N)\n"
+"  agents new                 one more agent\n"
+"  agents stop [N...]         stop agents (all when none given)\n"
+"  agents restart N...        restart agents\n"
+"  agents rm N... --yes [--purge]  remove agents (and their workspaces)\n"
+"  logs N [-f] [--tail K] [--since D] [--timestamps]  an agent's output\n"
 "  help                       this text\n"
 "\n"
 "Options:\n"
@@ -142,6 +149,7 @@ main(int argc, char **argv)
 	struct config	*cfg;
 	const char	*config_file = NULL;
 	char		*cause = NULL, *path = NULL, *eq;
+	const struct cmd_entry *e;
 	int		 c, rc = EXIT_USAGE, only_agent = 0;
 
 	setlocale(LC_ALL, "");
@@ -228,6 +236,10 @@ main(int argc, char **argv)
 		if ((only_agent = agent_parse_number(argv[1], &cause)) < 0)
 			goto fail;
 		rc = main_grid(cfg, only_agent);
+		goto out;
+	}
+	if ((e = cmd_find(argv[0])) != NULL && (e->flags & CMD_CLI)) {
+		rc = cli_main(cfg, argc, argv);
 		goto out;
 	}
 	cause = xasprintf("unknown command '%s' (see sandbox-tui --help)",

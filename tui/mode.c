@@ -10,6 +10,7 @@
 #include "gcp/conn.h"
 #include "tui/app.h"
 #include "tui/cmd.h"
+#include "tui/logs.h"
 #include "tui/xmalloc.h"
 #include "vt/vt.h"
 
@@ -128,6 +129,57 @@ mode_help_key(struct app *app, key_code k)
 	app->redraw_all = 1;
 }
 
+/* Panes that take input: running and attached (or attaching). */
+static size_t
+mode_sync_targets(struct app *app)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < app->npanes; i++) {
+		if (app->panes[i]->link != PANE_DETACHED)
+			n++;
+	}
+	return n;
+}
+
+/*
+ * Synchronized input: every key goes to every agent until Enter (sent too)
+ * ends it; the prefix key or Escape ends it without sending anything more.
+ */
+static void
+mode_sync_key(struct app *app, key_code k)
+{
+	size_t	i, n = mode_sync_targets(app);
+
+	if (k == config_key(app->cfg, "keys.prefix") || k == KEYC_ESCAPE) {
+		mode_set(app, MODE_GRID);
+		app_message(app, 0, "synchronized input cancelled");
+		return;
+	}
+	for (i = 0; i < app->npanes; i++) {
+		struct pane *p = app->panes[i];
+
+		if (p->link == PANE_DETACHED)
+			continue;
+		if (vt_scroll_offset(p->vt) != 0)
+			vt_scroll_reset(p->vt);
+		vt_key(p->vt, k);
+	}
+	if (k == KEYC_ENTER || k == KEYC_KP_ENTER) {
+		mode_set(app, MODE_GRID);
+		app_message(app, 0, "line sent to %zu agent%s", n,
+		    n == 1 ? "" : "s");
+	}
+	app->status_dirty = 1;
+}
+
+void
+mode_sync_start(struct app *app)
+{
+	mode_set(app, MODE_SYNC);
+	app->status_dirty = 1;
+}
+
 void
 mode_key(struct app *app, key_code k)
 {
@@ -146,6 +198,12 @@ mode_key(struct app *app, key_code k)
 		return;
 	case MODE_PREFIX:
 		mode_run_binding(app, k);
+		return;
+	case MODE_LOGS:
+		logs_key(app, k);
+		return;
+	case MODE_SYNC:
+		mode_sync_key(app, k);
 		return;
 	case MODE_GRID:
 		break;
@@ -172,6 +230,15 @@ mode_paste(struct app *app, const char *buf, size_t len)
 		for (i = 0; i < len; i++) {
 			if ((unsigned char)buf[i] >= 0x20)
 				prompt_key(app, (unsigned char)buf[i]);
+		}
+		return;
+	}
+	if (app->mode == MODE_SYNC) {
+		size_t i;
+
+		for (i = 0; i < app->npanes; i++) {
+			if (app->panes[i]->link != PANE_DETACHED)
+				vt_paste(app->panes[i]->vt, buf, len);
 		}
 		return;
 	}

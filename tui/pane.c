@@ -13,6 +13,7 @@
 #include "gcp/conn.h"
 #include "gcp/docker.h"
 #include "tui/app.h"
+#include "tui/attention.h"
 #include "tui/loop.h"
 #include "tui/xmalloc.h"
 #include "vt/vt.h"
@@ -77,6 +78,7 @@ pane_free(struct app *app, struct pane *p)
 	if (p == NULL)
 		return;
 	pane_hold_stop(app, p);
+	attention_stop(app, p);
 	free(p->hold_buf);
 	if (p->chan != NULL)
 		chan_close(p->chan);
@@ -122,13 +124,15 @@ pane_chan_data(struct chan *c, const char *buf, size_t len, void *arg)
 	}
 	vt_feed(p->vt, buf, len);
 	p->frame_bytes += len;
+	attention_output(app, p);
 	if (app_focused(app) != p && !p->activity) {
 		p->activity = 1;
 		p->dirty_border = 1;
 	}
-	if (vt_take_bell(p->vt)) {
+	if (vt_take_bell(p->vt) && !p->bell) {
 		p->bell = 1;
 		p->dirty_border = 1;
+		attention_bell(app, p);
 	}
 	if (vt_take_title_changed(p->vt))
 		p->dirty_border = 1;
@@ -152,6 +156,7 @@ pane_chan_closed(struct chan *c, int status, const char *reason, void *arg)
 	p->link = PANE_DETACHED;
 	p->paused = 0;
 	pane_hold_stop(app, p);
+	attention_stop(app, p);
 	free(p->closed_reason);
 	if (reason != NULL)
 		p->closed_reason = xstrdup(reason);
@@ -275,6 +280,7 @@ void
 pane_detach(struct app *app, struct pane *p, const char *reason)
 {
 	pane_hold_stop(app, p);
+	attention_stop(app, p);
 	if (p->chan != NULL)
 		chan_close(p->chan);
 	p->chan = NULL;

@@ -27,6 +27,9 @@ prompt_open(struct app *app, const char *label, const char *initial,
 	memcpy(pr->buf, initial, strlen(initial));
 	pr->len = pr->cursor = strlen(initial);
 	pr->done = done;
+	/* A prompt opened over the logs view goes back to it. */
+	if (app->mode != MODE_PROMPT && app->mode != MODE_HOSTKEY)
+		pr->back = app->mode == MODE_LOGS ? MODE_LOGS : MODE_GRID;
 	mode_set(app, MODE_PROMPT);
 }
 
@@ -101,13 +104,14 @@ static void
 prompt_finish(struct app *app, int accept)
 {
 	struct prompt	*pr = &app->prompt;
-	char		*line = xstrndup(pr->buf != NULL ? pr->buf : "",
-	    accept ? pr->len : 0);
+	char		*line = accept ? xstrndup(pr->buf != NULL ? pr->buf :
+	    "", pr->len) : NULL;
 	void		(*done)(struct app *, const char *) = pr->done;
 	char		*cause = NULL;
 
 	pr->done = NULL;
-	mode_set(app, MODE_GRID);
+	mode_set(app, pr->back == MODE_LOGS && app->logs != NULL ?
+	    MODE_LOGS : MODE_GRID);
 	if (done != NULL)
 		done(app, line);
 	else if (accept && cmd_run(app, line, &cause) != 0) {

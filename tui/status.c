@@ -9,6 +9,7 @@
 #include "config/config.h"
 #include "gcp/conn.h"
 #include "tui/app.h"
+#include "tui/attention.h"
 #include "tui/loop.h"
 #include "tui/xmalloc.h"
 #include "vt/vt.h"
@@ -49,28 +50,44 @@ char *
 status_text(struct app *app, char **right)
 {
 	struct pane	*p = app_focused(app);
-	size_t		 i, running = 0;
-	char		*conn, *s, *focus, prefix[32];
+	size_t		 i, running = 0, waiting;
+	char		*conn, *s, *focus, *wbuf, prefix[32];
 
 	for (i = 0; i < app->npanes; i++) {
 		if (app->panes[i]->state != NULL &&
 		    strcmp(app->panes[i]->state, "running") == 0)
 			running++;
 	}
+	if (app->mode == MODE_SYNC) {
+		size_t n = 0;
+
+		for (i = 0; i < app->npanes; i++)
+			n += app->panes[i]->link != PANE_DETACHED;
+		*right = xstrdup("[SYNC] ");
+		return xasprintf(" SYNC: typing to all %zu agent%s -- Enter "
+		    "sends the line and ends, Esc cancels", n,
+		    n == 1 ? "" : "s");
+	}
 	conn = status_conn(app);
 	if (p != NULL)
 		focus = xasprintf(" | focus %02d", p->n);
 	else
 		focus = xstrdup("");
-	s = xasprintf(" %s | %s | agents %zu/%zu%s%s%s%s%s",
+	waiting = attention_waiting(app);
+	if (waiting > 0)
+		wbuf = xasprintf(" | %zu waiting", waiting);
+	else
+		wbuf = xstrdup("");
+	s = xasprintf(" %s | %s | agents %zu/%zu%s%s%s%s%s%s",
 	    app->conn != NULL ? conn_describe(app->conn) : "-", conn, running,
-	    app->npanes, focus,
+	    app->npanes, wbuf, focus,
 	    app->operation != NULL ? " | " : "",
 	    app->operation != NULL ? app->operation : "",
 	    app->message != NULL ? " | " : "",
 	    app->message != NULL ? app->message : "");
 	free(conn);
 	free(focus);
+	free(wbuf);
 
 	*right = NULL;
 	switch (app->mode) {

@@ -1,0 +1,105 @@
+/*
+ * Agent operations, private to tui/: scale, new, stop, restart and rm as
+ * asynchronous jobs over the one connection.  An operation lists the agents
+ * on the target, plans per-agent tasks from that list (agents_plan, pure),
+ * uploads what new containers need (settings, the secrets env file through
+ * stdin), then runs the tasks a few at a time and reports each agent's
+ * outcome.  The grid and the CLI drive the same operations and differ only
+ * in how they show the reports.
+ */
+#ifndef SANDBOX_TUI_AGENTS_H
+#define SANDBOX_TUI_AGENTS_H
+
+#include <stddef.h>
+
+#include "gcp/docker.h"
+
+struct conn;
+struct config;
+struct agent_info;
+
+enum agents_verb {
+	AGENTS_SCALE,		/* exactly count agents, all running */
+	AGENTS_NEW,		/* one more, with the lowest free number */
+	AGENTS_STOP,		/* nums, or every running agent when none */
+	AGENTS_RESTART,
+	AGENTS_RM,		/* containers; workspaces too with purge */
+};
+
+struct agents_req {
+	enum agents_verb verb;
+	int		 count;		/* AGENTS_SCALE */
+	int		 nums[AGENT_MAX];
+	size_t		 nnums;
+	int		 yes;		/* scale may remove extras */
+	int		 purge;		/* rm deletes workspaces */
+};
+
+enum agents_task_kind {
+	TASK_CREATE,
+	TASK_START,
+	TASK_UNPAUSE,
+	TASK_STOP,
+	TASK_RESTART,
+	TASK_RM,
+	TASK_PURGE,		/* workspace only: the container is gone */
+	TASK_NOTE,		/* nothing to run; reported as is */
+	TASK_MISSING,		/* no such agent: a failure, nothing run */
+};
+
+struct agents_task {
+	enum agents_task_kind kind;
+	int		 n;
+	char		 name[64];
+	int		 purge;		/* TASK_RM: also delete the workspace */
+	const char	*note;		/* TASK_NOTE */
+};
+
+/*
+ * Tasks for a request given what docker lists (sorted by n).  When scaling
+ * down without req->yes, returns no removals and sets *confirm to what
+ * --yes would remove (caller frees).  Returns -1 with *cause when the
+ * request cannot be met (no free number for AGENTS_NEW).
+ */
+int agents_plan(const struct agents_req *, const struct agent_info *,
+	    size_t nagents, struct agents_task **, size_t *ntasks,
+	    char **confirm, char **cause);
+
+struct agents_report {
+	/* One agent's outcome: ok, or a sentence saying what went wrong. */
+	void	(*line)(int n, int ok, const char *text, void *arg);
+	/* Tasks finished so far, out of total. */
+	void	(*progress)(int done, int total, void *arg);
+	/*
+	 * The end.  failures counts agents that failed; error is why the
+	 * whole operation failed (listing, image, uploads), else NULL;
+	 * confirm is what must be confirmed (scale down), else NULL.  The
+	 * operation frees itself after this returns.
+	 */
+	void	(*done)(int failures, const char *error, const char *confirm,
+		    void *arg);
+};
+
+struct agents_op;
+
+struct agents_op *agents_op_start(struct conn *, struct config *,
+	    const struct agents_req *, const struct agents_report *, void *arg);
+/*
+ * No more reports.  conn_gone says the connection is being freed (its
+ * callbacks will never come), so the operation is freed at once.
+ */
+void agents_op_cancel(struct agents_op *, int conn_gone);
+
+/* agents_list.c: the `agents list` table, or a JSON array. */
+struct agent_stats;
+char *agents_list_format(const struct agent_info *, size_t,
+	    const struct agent_stats *, size_t, int json);
+/* "running", "exited (137)", ... */
+char *agents_list_state(const struct agent_info *);
+
+/* Where the uploads go on the target, under agents.workspace_dir. */
+#define AGENTS_STATE_DIR	".sandbox-tui"
+#define AGENTS_ENV_FILE		"agents.env"
+#define AGENTS_SETTINGS_FILE	"claude-settings.json"
+
+#endif
