@@ -1,0 +1,1178 @@
+/*
+ * Unit tests for gcp/auth.c and gcp/auth_jwt.c: base64url vectors; the JWT
+ * assertion checked with OpenSSL's verify and decoded; bad keys; the order
+ * in which credentials are found and the wording of every failure, with
+ * files in a temporary directory and the environment set per test.
+ *
+ * The token requests go through the real http.c and loop.c to a small
+ * Python server (stdlib only) that this test starts on loopback and that
+ * records every request; the tests then check the recorded form bodies
+ * and headers.  Those tests are skipped when python3 is missing.  RSA keys
+ * are generated at run time; nothing secret is committed.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include "gcp/auth.h"
+#include "gcp/http.h"
+#include "tui/loop.h"
+
+#define TEST_AUTH_EMAIL	"runner@proj-1.iam.gserviceaccount.com"
+#define TEST_AUTH_NONE	"no Google credentials found: set " \
+	"GOOGLE_APPLICATION_CREDENTIALS to a service account key file, run " \
+	"`gcloud auth application-default login`, or run on a GCE VM with a " \
+	"service account"
+#define TEST_AUTH_REFRESH	"1//refresh+token/SECRET"
+#define TEST_AUTH_CSECRET	"client&secret=SECRET"
+
+/*
+ * The fake token endpoint and metadata server.  Each request is written
+ * to DIR/reqN (method, path, headers, blank line, body).  Paths: /token
+ * (an hour's token), /short (a token for 2 s), /bad (400 invalid_grant),
+ * /notoken (200 without one) and the metadata token path, which wants the
+ * Metadata-Flavor header as the real one does.
+ */
+static const char test_auth_server_py[] =
+"import http.server, json, os, sys, threading\n"
+"lock = threading.Lock()\n"
+"d = sys.argv[1]\n"
+"n = [0]\n"
+"class H(http.server.BaseHTTPRequestHandler):\n"
+"    protocol_version = 'HTTP/1.1'\n"
+"    def log_message(self, *a):\n"
+"        pass\n"
+"    def reply(self, code, body, ctype='application/json'):\n"
+"        if not isinstance(body, str):\n"
+"            body = json.dumps(body)\n"
+"        b = body.encode()\n"
+"        self.send_response(code)\n"
+"        self.send_header('Content-Type', ctype)\n"
+"        self.send_header('Content-Length', str(len(b)))\n"
+"        self.end_headers()\n"
+"        self.wfile.write(b)\n"
+"    def serve(self, body):\n"
+"        with lock:\n"
+"            n[0] += 1\n"
+"            t = os.path.join(d, 'tmp')\n"
+"            with open(t, 'w') as f:\n"
+"                f.write(self.command + ' ' + self.path + '\\n' +\n"
+"                    str(self.headers) + body)\n"
+"            os.rename(t, os.path.join(d, 'req%d' % n[0]))\n"
+"        tok = {'access_token': 'tok-%d' % n[0], 'expires_in': 3600,\n"
+"            'token_type': 'Bearer'}\n"
+"        p = self.path\n"
+"        if p == '/token':\n"
+"            self.reply(200, tok)\n"
+"        elif p == '/short':\n"
+"            tok['expires_in'] = 2\n"
+"            self.reply(200, tok)\n"
+"        elif p == '/bad':\n"
+"            self.reply(400, {'error': 'invalid_grant',\n"
+"                'error_description': 'Invalid JWT Signature.'})\n"
+"        elif p == '/notoken':\n"
+"            self.reply(200, {'expires_in': 3600})\n"
+"        elif p.endswith('/service-accounts/default/token'):\n"
+"            if self.headers.get('Metadata-Flavor') != 'Google':\n"
+"                self.reply(403, 'Missing Metadata-Flavor:Google header.',\n"
+"                    'text/plain')\n"
+"            else:\n"
+"                self.reply(200, tok)\n"
+"        else:\n"
+"            self.reply(404, 'Not Found\\n', 'text/plain')\n"
+"    def do_GET(self):\n"
+"        self.serve('')\n"
+"    def do_POST(self):\n"
+"        k = int(self.headers.get('Content-Length', '0'))\n"
+"        self.serve(self.rfile.read(k).decode())\n"
+"s = http.server.ThreadingHTTPServer(('127.0.0.1', 0), H)\n"
+"print(s.server_address[1], flush=True)\n"
+"s.serve_forever()\n";
+
+/* The fake server of the network group. */
+struct test_auth_server {
+	pid_t	 pid;
+	int	 port;
+	char	*dir;
+};
+
+/* What a token callback saw. */
+struct test_auth_got {
+	int	 calls;
+	char	*token;
+	char	*error;
+	struct auth *free_me;
+};
+
+static void
+test_auth_setenv(const char *name, const char *value)
+{
+	if (value == NULL)
+		assert_int_equal(unsetenv(name), 0);
+	else
+		assert_int_equal(setenv(name, value, 1), 0);
+}
+
+static int
+test_auth_rm_cb(const char *path, const struct stat *sb, int flag,
+    struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void
+test_auth_rmtree(const char *dir)
+{
+	assert_int_equal(nftw(dir, test_auth_rm_cb, 16, FTW_DEPTH | FTW_PHYS),
+	    0);
+}
+
+/* A new directory under /tmp; caller removes and frees. */
+static char *
+test_auth_tmpdir(void)
+{
+	char	*dir = strdup("/tmp/test_auth.XXXXXX");
+
+	assert_non_null(dir);
+	assert_non_null(mkdtemp(dir));
+	return dir;
+}
+
+/* dir/name; caller frees. */
+static char *
+test_auth_path(const char *dir, const char *name)
+{
+	char	*p;
+
+	assert_true(asprintf(&p, "%s/%s", dir, name) > 0);
+	return p;
+}
+
+static void
+test_auth_write(const char *path, const char *text, mode_t mode)
+{
+	int	fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+	assert_true(fd >= 0);
+	assert_int_equal(fchmod(fd, mode), 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+/* A fresh RSA key and its PKCS #8 PEM (caller frees). */
+static EVP_PKEY *
+test_auth_rsa(char **pem)
+{
+	EVP_PKEY	*pkey = EVP_RSA_gen(2048);
+	BIO		*bio = BIO_new(BIO_s_mem());
+	char		*data;
+	long		 len;
+
+	assert_non_null(pkey);
+	assert_non_null(bio);
+	assert_int_equal(PEM_write_bio_PrivateKey(bio, pkey, NULL, NULL, 0,
+	    NULL, NULL), 1);
+	len = BIO_get_mem_data(bio, &data);
+	*pem = strndup(data, len);
+	assert_non_null(*pem);
+	BIO_free(bio);
+	return pkey;
+}
+
+/* A service account key file as Google's console writes it. */
+static char *
+test_auth_sa_json(const char *pem, const char *token_uri)
+{
+	json_t	*o;
+	char	*text;
+
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}",
+	    "type", "service_account", "project_id", "proj-1",
+	    "private_key_id", "kid-1", "private_key", pem,
+	    "client_email", TEST_AUTH_EMAIL, "client_id", "1234");
+	assert_non_null(o);
+	if (token_uri != NULL)
+		json_object_set_new(o, "token_uri", json_string(token_uri));
+	text = json_dumps(o, JSON_INDENT(2));
+	assert_non_null(text);
+	json_decref(o);
+	return text;
+}
+
+static char *
+test_auth_user_json(const char *token_uri)
+{
+	json_t	*o;
+	char	*text;
+
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s}",
+	    "type", "authorized_user", "client_id", "cid.apps",
+	    "client_secret", TEST_AUTH_CSECRET,
+	    "refresh_token", TEST_AUTH_REFRESH,
+	    "quota_project_id", "quota-proj");
+	assert_non_null(o);
+	if (token_uri != NULL)
+		json_object_set_new(o, "token_uri", json_string(token_uri));
+	text = json_dumps(o, JSON_INDENT(2));
+	assert_non_null(text);
+	json_decref(o);
+	return text;
+}
+
+/* Decodes base64url (no padding); caller frees; *len its length. */
+static unsigned char *
+test_auth_unb64url(const char *in, size_t inlen, size_t *len)
+{
+	char		*std = calloc(1, inlen + 4);
+	unsigned char	*out = calloc(1, inlen + 4);
+	size_t		 i, pad = (4 - inlen % 4) % 4;
+	int		 n;
+
+	assert_non_null(std);
+	assert_non_null(out);
+	for (i = 0; i < inlen; i++)
+		std[i] = in[i] == '-' ? '+' : in[i] == '_' ? '/' : in[i];
+	memset(std + inlen, '=', pad);
+	n = EVP_DecodeBlock(out, (unsigned char *)std, (int)(inlen + pad));
+	assert_true(n >= 0);
+	*len = (size_t)n - pad;
+	free(std);
+	return out;
+}
+
+/* One JWT part decoded and parsed as JSON. */
+static json_t *
+test_auth_jwt_part(const char *part, size_t len)
+{
+	unsigned char	*raw;
+	size_t		 rawlen;
+	json_t		*j;
+
+	raw = test_auth_unb64url(part, len, &rawlen);
+	j = json_loadb((char *)raw, rawlen, 0, NULL);
+	assert_non_null(j);
+	free(raw);
+	return j;
+}
+
+/* Checks an assertion's signature, header and claims. */
+static void
+test_auth_check_jwt(const char *jwt, EVP_PKEY *pkey, const char *aud,
+    int64_t now)
+{
+	const char	*d1 = strchr(jwt, '.'), *d2;
+	EVP_MD_CTX	*ctx = EVP_MD_CTX_new();
+	unsigned char	*sig;
+	size_t		 siglen;
+	json_t		*h, *c;
+	char		*bad;
+
+	assert_non_null(d1);
+	d2 = strchr(d1 + 1, '.');
+	assert_non_null(d2);
+	assert_null(strchr(d2 + 1, '.'));
+	assert_null(strpbrk(jwt, "+/="));
+
+	sig = test_auth_unb64url(d2 + 1, strlen(d2 + 1), &siglen);
+	assert_int_equal(siglen, 256);
+	assert_int_equal(EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL,
+	    pkey), 1);
+	assert_int_equal(EVP_DigestVerify(ctx, sig, siglen,
+	    (const unsigned char *)jwt, d2 - jwt), 1);
+	/* A changed claim no longer verifies. */
+	bad = strndup(jwt, d2 - jwt);
+	bad[d1 - jwt + 3] ^= 1;
+	assert_int_equal(EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL,
+	    pkey), 1);
+	assert_int_not_equal(EVP_DigestVerify(ctx, sig, siglen,
+	    (const unsigned char *)bad, d2 - jwt), 1);
+	free(bad);
+	free(sig);
+	EVP_MD_CTX_free(ctx);
+
+	h = test_auth_jwt_part(jwt, d1 - jwt);
+	assert_int_equal(json_object_size(h), 3);
+	assert_string_equal(json_string_value(json_object_get(h, "alg")),
+	    "RS256");
+	assert_string_equal(json_string_value(json_object_get(h, "typ")),
+	    "JWT");
+	assert_string_equal(json_string_value(json_object_get(h, "kid")),
+	    "kid-1");
+	json_decref(h);
+
+	c = test_auth_jwt_part(d1 + 1, d2 - d1 - 1);
+	assert_int_equal(json_object_size(c), 5);
+	assert_string_equal(json_string_value(json_object_get(c, "iss")),
+	    TEST_AUTH_EMAIL);
+	assert_string_equal(json_string_value(json_object_get(c, "scope")),
+	    AUTH_SCOPE);
+	assert_string_equal(json_string_value(json_object_get(c, "aud")), aud);
+	if (now != 0)
+		assert_int_equal(json_integer_value(json_object_get(c, "iat")),
+		    now);
+	else {
+		now = json_integer_value(json_object_get(c, "iat"));
+		assert_true(now > time(NULL) - 120 && now <= time(NULL));
+	}
+	assert_int_equal(json_integer_value(json_object_get(c, "exp")),
+	    now + 3600);
+	json_decref(c);
+}
+
+static void
+test_auth_b64url(void **state)
+{
+	static const struct {
+		const char	*in;
+		const char	*out;
+	} cases[] = {
+		{ "", "" },
+		{ "f", "Zg" },
+		{ "fo", "Zm8" },
+		{ "foo", "Zm9v" },
+		{ "foob", "Zm9vYg" },
+		{ "fooba", "Zm9vYmE" },
+		{ "foobar", "Zm9vYmFy" },
+		{ "\xfb\xff", "-_8" },
+		{ "\xfb\xff\xbf", "-_-_" },
+		{ "{\"alg\":\"RS256\"}", "eyJhbGciOiJSUzI1NiJ9" },
+	};
+	const unsigned char	 zero[3] = { 0, 0, 0 };
+	size_t			 i;
+	char			*s;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		s = auth_b64url((const unsigned char *)cases[i].in,
+		    strlen(cases[i].in));
+		assert_string_equal(s, cases[i].out);
+		free(s);
+	}
+	s = auth_b64url(zero, 3);
+	assert_string_equal(s, "AAAA");
+	free(s);
+}
+
+static void
+test_auth_jwt_signs(void **state)
+{
+	EVP_PKEY	*pkey;
+	char		*pem, *jwt, *cause = NULL;
+	const char	*aud = "https://oauth2.googleapis.com/token";
+
+	(void)state;
+	pkey = test_auth_rsa(&pem);
+	jwt = auth_jwt(TEST_AUTH_EMAIL, "kid-1", pem, aud, AUTH_SCOPE,
+	    1700000000, &cause);
+	assert_null(cause);
+	assert_non_null(jwt);
+	test_auth_check_jwt(jwt, pkey, aud, 1700000000);
+	/* RS256 with PKCS #1 v1.5 is deterministic. */
+	{
+		char *again = auth_jwt(TEST_AUTH_EMAIL, "kid-1", pem, aud,
+		    AUTH_SCOPE, 1700000000, &cause);
+
+		assert_string_equal(again, jwt);
+		free(again);
+	}
+	free(jwt);
+
+	/* No key id: no kid in the header. */
+	jwt = auth_jwt(TEST_AUTH_EMAIL, NULL, pem, aud, AUTH_SCOPE, 5, &cause);
+	assert_non_null(jwt);
+	{
+		json_t *h = test_auth_jwt_part(jwt, strchr(jwt, '.') - jwt);
+
+		assert_null(json_object_get(h, "kid"));
+		json_decref(h);
+	}
+	free(jwt);
+	free(pem);
+	EVP_PKEY_free(pkey);
+}
+
+static void
+test_auth_jwt_bad_keys(void **state)
+{
+	EVP_PKEY	*ec;
+	BIO		*bio;
+	char		*pem, *data, *cause = NULL;
+	long		 len;
+
+	(void)state;
+	assert_null(auth_jwt(TEST_AUTH_EMAIL, "k", "not a key", "aud",
+	    AUTH_SCOPE, 1, &cause));
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, "private key: not a PEM private key ("));
+	free(cause);
+	cause = NULL;
+
+	assert_null(auth_jwt(TEST_AUTH_EMAIL, "k", "-----BEGIN PRIVATE KEY-"
+	    "----\nAAAA\n-----END PRIVATE KEY-----\n", "aud", AUTH_SCOPE, 1,
+	    &cause));
+	assert_non_null(strstr(cause, "not a PEM private key"));
+	free(cause);
+	cause = NULL;
+
+	/* An EC key parses but cannot make RS256. */
+	ec = EVP_EC_gen("P-256");
+	assert_non_null(ec);
+	bio = BIO_new(BIO_s_mem());
+	assert_int_equal(PEM_write_bio_PrivateKey(bio, ec, NULL, NULL, 0,
+	    NULL, NULL), 1);
+	len = BIO_get_mem_data(bio, &data);
+	pem = strndup(data, len);
+	assert_null(auth_jwt(TEST_AUTH_EMAIL, "k", pem, "aud", AUTH_SCOPE, 1,
+	    &cause));
+	assert_string_equal(cause, "private key: type EC, not RSA");
+	free(cause);
+	cause = NULL;
+	free(pem);
+	BIO_free(bio);
+
+	/* An encrypted key fails at once: no passphrase prompt. */
+	bio = BIO_new(BIO_s_mem());
+	assert_int_equal(PEM_write_bio_PKCS8PrivateKey(bio, ec,
+	    EVP_aes_128_cbc(), "pass", 4, NULL, NULL), 1);
+	len = BIO_get_mem_data(bio, &data);
+	pem = strndup(data, len);
+	assert_null(auth_jwt(TEST_AUTH_EMAIL, "k", pem, "aud", AUTH_SCOPE, 1,
+	    &cause));
+	assert_non_null(strstr(cause, "not a PEM private key"));
+	free(cause);
+	free(pem);
+	BIO_free(bio);
+	EVP_PKEY_free(ec);
+}
+
+/* A directory with HOME and CLOUDSDK_CONFIG in it; no other credentials. */
+static char *
+test_auth_env(void)
+{
+	char	*dir = test_auth_tmpdir(), *gc = test_auth_path(dir, "gcloud");
+
+	assert_int_equal(mkdir(gc, 0700), 0);
+	test_auth_setenv("HOME", dir);
+	test_auth_setenv("CLOUDSDK_CONFIG", gc);
+	test_auth_setenv("GOOGLE_APPLICATION_CREDENTIALS", NULL);
+	test_auth_setenv("GCE_METADATA_HOST", NULL);
+	free(gc);
+	return dir;
+}
+
+static int
+test_auth_on_gce(void)
+{
+	char	 buf[128] = "";
+	FILE	*f = fopen("/sys/class/dmi/id/product_name", "r");
+
+	if (f == NULL)
+		return 0;
+	if (fgets(buf, sizeof buf, f) == NULL)
+		buf[0] = '\0';
+	fclose(f);
+	return strstr(buf, "Google") != NULL;
+}
+
+/* GOOGLE_APPLICATION_CREDENTIALS, then ADC, then the metadata server. */
+static void
+test_auth_discovery_order(void **state)
+{
+	char		*dir = test_auth_env(), *pem, *text, *cause = NULL;
+	char		*sa = test_auth_path(dir, "sa.json");
+	char		*adc = test_auth_path(dir,
+			    "gcloud/application_default_credentials.json");
+	char		*want;
+	EVP_PKEY	*pkey = test_auth_rsa(&pem);
+	struct auth	*a;
+
+	(void)state;
+	text = test_auth_sa_json(pem, NULL);
+	test_auth_write(sa, text, 0600);
+	free(text);
+	text = test_auth_user_json(NULL);
+	test_auth_write(adc, text, 0600);
+	free(text);
+	test_auth_setenv("GCE_METADATA_HOST", "127.0.0.1:9");
+
+	test_auth_setenv("GOOGLE_APPLICATION_CREDENTIALS", sa);
+	a = auth_new(NULL, &cause);
+	assert_null(cause);
+	assert_non_null(a);
+	assert_int_equal(auth_kind(a), AUTH_SERVICE_ACCOUNT);
+	assert_true(asprintf(&want, "service account %s (%s)",
+	    TEST_AUTH_EMAIL, sa) > 0);
+	assert_string_equal(auth_describe(a), want);
+	free(want);
+	assert_string_equal(auth_project(a), "proj-1");
+	assert_null(auth_warning(a));
+	auth_free(a);
+
+	test_auth_setenv("GOOGLE_APPLICATION_CREDENTIALS", "");
+	a = auth_new(NULL, &cause);
+	assert_non_null(a);
+	assert_int_equal(auth_kind(a), AUTH_AUTHORIZED_USER);
+	assert_true(asprintf(&want, "user credentials (%s)", adc) > 0);
+	assert_string_equal(auth_describe(a), want);
+	free(want);
+	assert_string_equal(auth_project(a), "quota-proj");
+	auth_free(a);
+
+	assert_int_equal(unlink(adc), 0);
+	a = auth_new(NULL, &cause);
+	assert_non_null(a);
+	assert_int_equal(auth_kind(a), AUTH_METADATA);
+	assert_string_equal(auth_describe(a), "metadata server (127.0.0.1:9)");
+	assert_null(auth_project(a));
+	auth_free(a);
+
+	/* Nothing at all: one message with the three ways. */
+	test_auth_setenv("GCE_METADATA_HOST", NULL);
+	if (!test_auth_on_gce()) {
+		assert_null(auth_new(NULL, &cause));
+		assert_string_equal(cause, TEST_AUTH_NONE);
+		free(cause);
+		cause = NULL;
+	}
+
+	/* Without CLOUDSDK_CONFIG, ADC is under HOME. */
+	test_auth_setenv("CLOUDSDK_CONFIG", NULL);
+	free(adc);
+	adc = test_auth_path(dir, ".config");
+	assert_int_equal(mkdir(adc, 0700), 0);
+	free(adc);
+	adc = test_auth_path(dir, ".config/gcloud");
+	assert_int_equal(mkdir(adc, 0700), 0);
+	free(adc);
+	adc = test_auth_path(dir,
+	    ".config/gcloud/application_default_credentials.json");
+	text = test_auth_sa_json(pem, NULL);
+	test_auth_write(adc, text, 0644);
+	free(text);
+	a = auth_new(NULL, &cause);
+	assert_non_null(a);
+	assert_int_equal(auth_kind(a), AUTH_SERVICE_ACCOUNT);
+	assert_true(asprintf(&want, "%s can be read by other users (mode "
+	    "644): chmod 600 it", adc) > 0);
+	assert_string_equal(auth_warning(a), want);
+	free(want);
+	auth_free(a);
+
+	test_auth_rmtree(dir);
+	free(adc);
+	free(sa);
+	free(dir);
+	free(pem);
+	EVP_PKEY_free(pkey);
+}
+
+/* Writes text as the GOOGLE_APPLICATION_CREDENTIALS file, expects want. */
+static void
+test_auth_expect(const char *path, const char *text, const char *want)
+{
+	char		*cause = NULL, *full;
+	struct auth	*a;
+
+	if (text != NULL)
+		test_auth_write(path, text, 0600);
+	test_auth_setenv("GOOGLE_APPLICATION_CREDENTIALS", path);
+	a = auth_new(NULL, &cause);
+	if (a != NULL)
+		fail_msg("accepted: %s", text);
+	assert_true(asprintf(&full, want, path) > 0);
+	if (strcmp(cause, full) != 0)
+		fail_msg("\n got: %s\nwant: %s", cause, full);
+	/* Whatever the file held, no secret is quoted back. */
+	assert_null(strstr(cause, "SECRET"));
+	assert_null(strstr(cause, "MII"));
+	free(full);
+	free(cause);
+}
+
+static void
+test_auth_bad_files(void **state)
+{
+	char		*dir = test_auth_env(), *pem, *text, *p, *sub;
+	char		*f = test_auth_path(dir, "key.json");
+	EVP_PKEY	*pkey = test_auth_rsa(&pem);
+	json_t		*o;
+
+	(void)state;
+	sub = test_auth_path(dir, "nope.json");
+	test_auth_expect(sub, NULL, "%s (GOOGLE_APPLICATION_CREDENTIALS): "
+	    "No such file or directory");
+	free(sub);
+	test_auth_expect(dir, NULL, "%s (GOOGLE_APPLICATION_CREDENTIALS): "
+	    "not a regular file");
+
+	test_auth_expect(f, "", "%s:1: not valid JSON: '[' or '{' expected");
+	test_auth_expect(f, "{\"type\": \"service_account\",\n"
+	    "\"private_key\": \"MIIE SECRET \\q\"}",
+	    "%s:2: not valid JSON: invalid escape");
+	test_auth_expect(f, "{\"private_key\": \"SECRET\", \"private_key\": "
+	    "\"SECRET\"}", "%s:1: not valid JSON: duplicate object key");
+	test_auth_expect(f, "[1]", "%s: not a JSON object");
+	test_auth_expect(f, "{}", "%s: field type is missing");
+	test_auth_expect(f, "{\"type\": 3}", "%s: field type is not a string");
+	test_auth_expect(f, "{\"type\": \"external_account\"}", "%s: "
+	    "credentials of type external_account are not supported (use a "
+	    "service_account key or authorized_user credentials)");
+	test_auth_expect(f, "{\"type\": \"authorized_user\", \"client_id\": "
+	    "\"c\", \"client_secret\": \"SECRET\"}",
+	    "%s: field refresh_token is missing");
+
+	text = test_auth_sa_json(pem, NULL);
+	o = json_loads(text, 0, NULL);
+	free(text);
+	json_object_del(o, "private_key");
+	text = json_dumps(o, 0);
+	test_auth_expect(f, text, "%s: field private_key is missing");
+	free(text);
+	json_object_set_new(o, "private_key", json_string("-----BEGIN "
+	    "PRIVATE KEY-----\nMIIE SECRET\n-----END PRIVATE KEY-----\n"));
+	text = json_dumps(o, 0);
+	test_auth_expect(f, text, "%s: field private_key: not a PEM private "
+	    "key (unsupported)");
+	free(text);
+	json_object_set_new(o, "private_key", json_string(pem));
+	json_object_set_new(o, "client_email", json_integer(7));
+	text = json_dumps(o, 0);
+	test_auth_expect(f, text, "%s: field client_email is not a string");
+	free(text);
+	json_object_set_new(o, "client_email", json_string(TEST_AUTH_EMAIL));
+	json_object_set_new(o, "token_uri",
+	    json_string("http://evil.example/token"));
+	text = json_dumps(o, 0);
+	test_auth_expect(f, text, "%s: field token_uri must be an https URL "
+	    "(plain http only to this machine)");
+	free(text);
+	json_object_set_new(o, "token_uri",
+	    json_string("http://127.0.0.1.evil.example:80/token"));
+	text = json_dumps(o, 0);
+	test_auth_expect(f, text, "%s: field token_uri must be an https URL "
+	    "(plain http only to this machine)");
+	free(text);
+	json_object_set_new(o, "token_uri", json_string("file:///etc/x"));
+	text = json_dumps(o, 0);
+	test_auth_expect(f, text, "%s: field token_uri is not an http(s) URL");
+	free(text);
+	json_decref(o);
+
+	/* A broken ADC file is an error too, not a reason to move on. */
+	test_auth_setenv("GOOGLE_APPLICATION_CREDENTIALS", NULL);
+	p = test_auth_path(dir, "gcloud/application_default_credentials.json");
+	test_auth_write(p, "{\"type\": \"authorized_user\"}", 0600);
+	{
+		char *cause = NULL, *want;
+
+		assert_null(auth_new(NULL, &cause));
+		assert_true(asprintf(&want, "%s: field client_id is missing",
+		    p) > 0);
+		assert_string_equal(cause, want);
+		free(want);
+		free(cause);
+	}
+	free(p);
+
+	test_auth_rmtree(dir);
+	free(f);
+	free(dir);
+	free(pem);
+	EVP_PKEY_free(pkey);
+}
+
+/* Network tests ------------------------------------------------------- */
+
+static int
+test_auth_server_up(void **state)
+{
+	struct test_auth_server	*s = calloc(1, sizeof *s);
+	int			 fds[2];
+	char			 buf[32];
+	ssize_t			 n;
+	size_t			 len = 0;
+
+	assert_non_null(s);
+	s->dir = test_auth_tmpdir();
+	assert_int_equal(pipe(fds), 0);
+	s->pid = fork();
+	assert_true(s->pid >= 0);
+	if (s->pid == 0) {
+		dup2(fds[1], 1);
+		close(fds[0]);
+		close(fds[1]);
+		execlp("python3", "python3", "-c", test_auth_server_py,
+		    s->dir, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	while (len < sizeof buf - 1 &&
+	    (n = read(fds[0], buf + len, sizeof buf - 1 - len)) > 0) {
+		len += n;
+		if (memchr(buf, '\n', len) != NULL)
+			break;
+	}
+	close(fds[0]);
+	buf[len] = '\0';
+	s->port = atoi(buf);
+	*state = s;
+	return 0;
+}
+
+static int
+test_auth_server_down(void **state)
+{
+	struct test_auth_server	*s = *state;
+
+	if (s->pid > 0) {
+		kill(s->pid, SIGTERM);
+		waitpid(s->pid, NULL, 0);
+	}
+	test_auth_rmtree(s->dir);
+	free(s->dir);
+	free(s);
+	return 0;
+}
+
+/* Skips a test when the fake server could not start. */
+static struct test_auth_server *
+test_auth_server(void **state)
+{
+	struct test_auth_server	*s = *state;
+
+	if (s->port <= 0)
+		skip();
+	return s;
+}
+
+/* Recorded requests so far. */
+static int
+test_auth_requests(struct test_auth_server *s)
+{
+	char	*p;
+	int	 n;
+
+	for (n = 0;; n++) {
+		assert_true(asprintf(&p, "%s/req%d", s->dir, n + 1) > 0);
+		if (access(p, F_OK) != 0) {
+			free(p);
+			return n;
+		}
+		free(p);
+	}
+}
+
+/* Request n as recorded (caller frees). */
+static char *
+test_auth_request(struct test_auth_server *s, int n)
+{
+	char	*p, *text;
+	FILE	*f;
+	long	 len;
+
+	assert_true(asprintf(&p, "%s/req%d", s->dir, n) > 0);
+	f = fopen(p, "r");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	rewind(f);
+	text = calloc(1, len + 1);
+	assert_int_equal(fread(text, 1, len, f), (size_t)len);
+	fclose(f);
+	free(p);
+	return text;
+}
+
+static void
+test_auth_cb(const char *token, const char *error, void *arg)
+{
+	struct test_auth_got	*g = arg;
+
+	g->calls++;
+	free(g->token);
+	free(g->error);
+	g->token = token != NULL ? strdup(token) : NULL;
+	g->error = error != NULL ? strdup(error) : NULL;
+	if (g->free_me != NULL) {
+		auth_free(g->free_me);
+		g->free_me = NULL;
+	}
+}
+
+static void
+test_auth_got_clear(struct test_auth_got *g)
+{
+	free(g->token);
+	free(g->error);
+	memset(g, 0, sizeof *g);
+}
+
+static void
+test_auth_noop(void *arg)
+{
+	(void)arg;
+}
+
+/* Runs the loop until *calls reaches n, for at most 10 s. */
+static void
+test_auth_run(struct loop *l, const int *calls, int n)
+{
+	int64_t	end = loop_now() + 10000;
+
+	while (*calls < n) {
+		assert_true(loop_now() < end);
+		loop_timer_add(l, 50, test_auth_noop, NULL);
+		assert_int_equal(loop_once(l), 0);
+	}
+}
+
+/* Credentials in a key file pointing at the fake server's path. */
+static struct auth *
+test_auth_at(struct test_auth_server *s, struct http *h, const char *file,
+    int user, const char *path, char **pem, EVP_PKEY **pkey, char **uri)
+{
+	char		*text, *cause = NULL;
+	struct auth	*a;
+
+	assert_true(asprintf(uri, "http://127.0.0.1:%d%s", s->port, path) > 0);
+	if (user)
+		text = test_auth_user_json(*uri);
+	else {
+		*pkey = test_auth_rsa(pem);
+		text = test_auth_sa_json(*pem, *uri);
+	}
+	test_auth_write(file, text, 0600);
+	free(text);
+	test_auth_setenv("GOOGLE_APPLICATION_CREDENTIALS", file);
+	a = auth_new(h, &cause);
+	assert_null(cause);
+	assert_non_null(a);
+	return a;
+}
+
+/* The URL-decoded value of name in a form body (caller frees). */
+static char *
+test_auth_form(const char *body, const char *name)
+{
+	size_t	 nlen = strlen(name), i, o = 0;
+	char	*out, hex[3] = "";
+	const char *p = body;
+
+	for (;;) {
+		if (strncmp(p, name, nlen) == 0 && p[nlen] == '=')
+			break;
+		p = strchr(p, '&');
+		if (p == NULL)
+			fail_msg("%s not in %s", name, body);
+		p++;
+	}
+	p += nlen + 1;
+	out = calloc(1, strlen(p) + 1);
+	for (i = 0; p[i] != '\0' && p[i] != '&'; i++) {
+		if (p[i] == '%') {
+			hex[0] = p[i + 1];
+			hex[1] = p[i + 2];
+			out[o++] = (char)strtol(hex, NULL, 16);
+			i += 2;
+		} else {
+			assert_null(strchr("+ /:=", p[i]));
+			out[o++] = p[i];
+		}
+	}
+	return out;
+}
+
+static void
+test_auth_net_service_account(void **state)
+{
+	struct test_auth_server	*s = test_auth_server(state);
+	struct loop		*l = loop_new();
+	struct http		*h = http_new(l);
+	struct test_auth_got	 g1 = { 0 }, g2 = { 0 }, g3 = { 0 }, g4 = { 0 };
+	char			*file = test_auth_path(s->dir, "sa.json");
+	char			*pem, *uri, *req, *body, *v;
+	const char		*want;
+	EVP_PKEY		*pkey;
+	struct auth		*a;
+	int			 before = test_auth_requests(s);
+	uint64_t		 id2;
+
+	a = test_auth_at(s, h, file, 0, "/token", &pem, &pkey, &uri);
+	/* Three callers while one request runs; one of them gives up. */
+	assert_int_not_equal(auth_token(a, test_auth_cb, &g1), 0);
+	id2 = auth_token(a, test_auth_cb, &g2);
+	auth_token(a, test_auth_cb, &g3);
+	assert_int_equal(g1.calls + g2.calls + g3.calls, 0);
+	auth_cancel(a, id2);
+	test_auth_run(l, &g3.calls, 1);
+	assert_int_equal(g1.calls, 1);
+	assert_int_equal(g2.calls, 0);
+	assert_null(g1.error);
+	assert_non_null(g1.token);
+	assert_string_equal(g1.token, g3.token);
+	assert_int_equal(test_auth_requests(s), before + 1);
+
+	req = test_auth_request(s, before + 1);
+	assert_true(strncmp(req, "POST /token\n", 12) == 0);
+	assert_non_null(strstr(req, "Content-Type: "
+	    "application/x-www-form-urlencoded\n"));
+	body = strstr(req, "\n\n") + 2;
+	want = "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3A"
+	    "jwt-bearer&assertion=";
+	if (strncmp(body, want, strlen(want)) != 0)
+		fail_msg("body %s", body);
+	v = test_auth_form(body, "assertion");
+	test_auth_check_jwt(v, pkey, uri, 0);
+	free(v);
+	free(req);
+
+	/* Cached: answered before auth_token returns, no new request. */
+	auth_token(a, test_auth_cb, &g4);
+	assert_int_equal(g4.calls, 1);
+	assert_string_equal(g4.token, g1.token);
+	assert_int_equal(test_auth_requests(s), before + 1);
+
+	/* Forgotten after a 401: the next call fetches again. */
+	auth_invalidate(a);
+	auth_token(a, test_auth_cb, &g4);
+	assert_int_equal(g4.calls, 1);
+	test_auth_run(l, &g4.calls, 2);
+	assert_string_not_equal(g4.token, g1.token);
+	assert_int_equal(test_auth_requests(s), before + 2);
+
+	auth_free(a);
+	http_free(h);
+	loop_free(l);
+	test_auth_got_clear(&g1);
+	test_auth_got_clear(&g2);
+	test_auth_got_clear(&g3);
+	test_auth_got_clear(&g4);
+	unlink(file);
+	free(file);
+	free(uri);
+	free(pem);
+	EVP_PKEY_free(pkey);
+}
+
+static void
+test_auth_net_user(void **state)
+{
+	struct test_auth_server	*s = test_auth_server(state);
+	struct loop		*l = loop_new();
+	struct http		*h = http_new(l);
+	struct test_auth_got	 g = { 0 };
+	char			*file = test_auth_path(s->dir, "user.json");
+	char			*uri, *req, *body, *v;
+	struct auth		*a;
+	int			 before = test_auth_requests(s);
+
+	a = test_auth_at(s, h, file, 1, "/short", NULL, NULL, &uri);
+	auth_token(a, test_auth_cb, &g);
+	test_auth_run(l, &g.calls, 1);
+	assert_null(g.error);
+	req = test_auth_request(s, before + 1);
+	body = strstr(req, "\n\n") + 2;
+	v = test_auth_form(body, "grant_type");
+	assert_string_equal(v, "refresh_token");
+	free(v);
+	v = test_auth_form(body, "client_id");
+	assert_string_equal(v, "cid.apps");
+	free(v);
+	v = test_auth_form(body, "client_secret");
+	assert_string_equal(v, TEST_AUTH_CSECRET);
+	free(v);
+	v = test_auth_form(body, "refresh_token");
+	assert_string_equal(v, TEST_AUTH_REFRESH);
+	free(v);
+	free(req);
+
+	/* A 2 s token is kept for half its life, not until 5 min before. */
+	auth_token(a, test_auth_cb, &g);
+	assert_int_equal(g.calls, 2);
+	assert_int_equal(test_auth_requests(s), before + 1);
+	usleep(1100 * 1000);
+	auth_token(a, test_auth_cb, &g);
+	assert_int_equal(g.calls, 2);
+	test_auth_run(l, &g.calls, 3);
+	assert_null(g.error);
+	assert_int_equal(test_auth_requests(s), before + 2);
+
+	auth_free(a);
+	http_free(h);
+	loop_free(l);
+	test_auth_got_clear(&g);
+	unlink(file);
+	free(file);
+	free(uri);
+}
+
+static void
+test_auth_net_metadata(void **state)
+{
+	struct test_auth_server	*s = test_auth_server(state);
+	struct loop		*l = loop_new();
+	struct http		*h = http_new(l);
+	struct test_auth_got	 g = { 0 };
+	char			*host, *req, *cause = NULL;
+	struct auth		*a;
+	int			 before = test_auth_requests(s);
+
+	test_auth_setenv("GOOGLE_APPLICATION_CREDENTIALS", NULL);
+	test_auth_setenv("CLOUDSDK_CONFIG", s->dir);
+	assert_true(asprintf(&host, "127.0.0.1:%d", s->port) > 0);
+	test_auth_setenv("GCE_METADATA_HOST", host);
+	a = auth_new(h, &cause);
+	assert_non_null(a);
+	assert_int_equal(auth_kind(a), AUTH_METADATA);
+	auth_token(a, test_auth_cb, &g);
+	test_auth_run(l, &g.calls, 1);
+	assert_null(g.error);
+	assert_non_null(g.token);
+	req = test_auth_request(s, before + 1);
+	assert_true(strncmp(req, "GET /computeMetadata/v1/instance/"
+	    "service-accounts/default/token\n", 58) == 0);
+	assert_non_null(strstr(req, "Metadata-Flavor: Google\n"));
+	free(req);
+	auth_free(a);
+	test_auth_setenv("GCE_METADATA_HOST", NULL);
+
+	http_free(h);
+	loop_free(l);
+	test_auth_got_clear(&g);
+	free(host);
+}
+
+static void
+test_auth_net_errors(void **state)
+{
+	struct test_auth_server	*s = test_auth_server(state);
+	struct loop		*l = loop_new();
+	struct http		*h = http_new(l);
+	struct test_auth_got	 g = { 0 }, g2 = { 0 };
+	char			*file = test_auth_path(s->dir, "bad.json");
+	char			*pem, *uri, *want, *cause = NULL;
+	const char		*prefix;
+	EVP_PKEY		*pkey;
+	struct auth		*a;
+
+	a = test_auth_at(s, h, file, 0, "/bad", &pem, &pkey, &uri);
+	auth_token(a, test_auth_cb, &g);
+	test_auth_run(l, &g.calls, 1);
+	assert_null(g.token);
+	assert_true(asprintf(&want, "cannot get an access token from the "
+	    "token endpoint 127.0.0.1:%d: HTTP 400 invalid_grant: Invalid JWT "
+	    "Signature. (the key may have been deleted or disabled)",
+	    s->port) > 0);
+	assert_string_equal(g.error, want);
+	free(want);
+	auth_free(a);
+	free(pem);
+	EVP_PKEY_free(pkey);
+	free(uri);
+
+	/* The user's refresh token was revoked. */
+	a = test_auth_at(s, h, file, 1, "/bad", NULL, NULL, &uri);
+	auth_token(a, test_auth_cb, &g);
+	test_auth_run(l, &g.calls, 2);
+	assert_non_null(strstr(g.error, "HTTP 400 invalid_grant: Invalid JWT "
+	    "Signature. (run `gcloud auth application-default login` "
+	    "again)"));
+	assert_null(strstr(g.error, "SECRET"));
+	auth_free(a);
+	free(uri);
+
+	/* 200 but no token. */
+	a = test_auth_at(s, h, file, 1, "/notoken", NULL, NULL, &uri);
+	auth_token(a, test_auth_cb, &g);
+	test_auth_run(l, &g.calls, 3);
+	assert_true(asprintf(&want, "cannot get an access token from the "
+	    "token endpoint 127.0.0.1:%d: HTTP 200 without an access_token",
+	    s->port) > 0);
+	assert_string_equal(g.error, want);
+	free(want);
+	auth_free(a);
+	free(uri);
+
+	/* Nobody listening: the transport error, after http's retries. */
+	http_set_retry(h, 1, 1, 1, 1);
+	test_auth_write(file, "{\"type\": \"authorized_user\", "
+	    "\"client_id\": \"c\", \"client_secret\": \"s\", "
+	    "\"refresh_token\": \"r\", "
+	    "\"token_uri\": \"http://127.0.0.1:1/token\"}", 0600);
+	a = auth_new(h, &cause);
+	assert_non_null(a);
+	auth_token(a, test_auth_cb, &g);
+	test_auth_run(l, &g.calls, 4);
+	prefix = "cannot get an access token from the token endpoint "
+	    "127.0.0.1:1: ";
+	if (strncmp(g.error, prefix, strlen(prefix)) != 0)
+		fail_msg("got %s", g.error);
+
+	/* A callback that frees the auth while others still wait. */
+	auth_invalidate(a);
+	g.free_me = a;
+	auth_token(a, test_auth_cb, &g);
+	auth_token(a, test_auth_cb, &g2);
+	test_auth_run(l, &g.calls, 5);
+	assert_null(g.free_me);
+	assert_int_equal(g2.calls, 0);
+
+	http_free(h);
+	loop_free(l);
+	test_auth_got_clear(&g);
+	test_auth_got_clear(&g2);
+	unlink(file);
+	free(file);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest pure[] = {
+		cmocka_unit_test(test_auth_b64url),
+		cmocka_unit_test(test_auth_jwt_signs),
+		cmocka_unit_test(test_auth_jwt_bad_keys),
+		cmocka_unit_test(test_auth_discovery_order),
+		cmocka_unit_test(test_auth_bad_files),
+	};
+	const struct CMUnitTest net[] = {
+		cmocka_unit_test(test_auth_net_service_account),
+		cmocka_unit_test(test_auth_net_user),
+		cmocka_unit_test(test_auth_net_metadata),
+		cmocka_unit_test(test_auth_net_errors),
+	};
+	char	*dir = test_auth_env();
+	int	 rc;
+
+	/* The user's own credentials must not leak into the tests. */
+	signal(SIGPIPE, SIG_IGN);
+	rc = cmocka_run_group_tests(pure, NULL, NULL);
+	rc += cmocka_run_group_tests(net, test_auth_server_up,
+	    test_auth_server_down);
+	test_auth_rmtree(dir);
+	free(dir);
+	return rc;
+}
