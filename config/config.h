@@ -81,5 +81,9 @@ char *config_dir(void);
 extern const char config_default_conf[];
 /* Claude Code settings mounted into agents when CLAUDE_SETTINGS is unset. */
 extern const char config_claude_settings[];
+/* The VM's provisioning script, sent as its startup-script metadata. */
+extern const char config_startup_script[];
+/* Compute Engine prices per machine type (gcp/compute_price.c). */
+extern const char config_gce_prices[];
 
 #endif
