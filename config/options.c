@@ -137,6 +137,13 @@ const struct option_def option_table[] = {
 	  .def = "https://compute.googleapis.com",
 	  .help = "Compute Engine API base URL (tests point it at a fake "
 	  "server)." },
+	{ .name = "gcp.iam_endpoint", .type = OPT_STRING,
+	  .def = "https://iam.googleapis.com",
+	  .help = "IAM API base URL (tests point it at a fake server)." },
+	{ .name = "gcp.resourcemanager_endpoint", .type = OPT_STRING,
+	  .def = "https://cloudresourcemanager.googleapis.com",
+	  .help = "Resource Manager API base URL (tests point it at a fake "
+	  "server)." },
 	{ .name = "gcp.instance", .type = OPT_STRING,
 	  .def = "sandbox-agents",
 	  .help = "Name of the VM." },
@@ -155,6 +162,47 @@ const struct option_def option_table[] = {
 	  .def = "0.0.0.0/0",
 	  .help = "Space- or comma-separated CIDR ranges allowed to reach "
 	  "the VM's SSH port." },
+	{ .name = "gcp.image", .type = OPT_STRING,
+	  .def = "projects/debian-cloud/global/images/family/debian-12",
+	  .help = "Boot image of the VM (the startup script expects "
+	  "Debian)." },
+	{ .name = "gcp.ssh_user", .type = OPT_STRING, .def = "sandbox",
+	  .help = "User this program logs in as on the VM (made by the "
+	  "ssh-keys metadata)." },
+	{ .name = "gcp.ssh_port", .type = OPT_INT, .def = "22",
+	  .min = 1, .max = 65535,
+	  .help = "SSH port of the VM's sshd (the firewall rule and the "
+	  "startup script keep sshd on 22: change both by hand to move "
+	  "it)." },
+	{ .name = "gcp.service_account", .type = OPT_BOOL, .def = "on",
+	  .help = "Give the VM its own service account, sandbox-agents, "
+	  "with only the roles below." },
+	{ .name = "gcp.role_storage", .type = OPT_BOOL, .def = "off",
+	  .help = "Grant the VM's account roles/storage.objectViewer." },
+	{ .name = "gcp.role_pubsub", .type = OPT_BOOL, .def = "off",
+	  .help = "Grant the VM's account roles/pubsub.publisher." },
+	{ .name = "gcp.role_secrets", .type = OPT_BOOL, .def = "off",
+	  .help = "Grant the VM's account "
+	  "roles/secretmanager.secretAccessor." },
+	{ .name = "gcp.hourly_price", .type = OPT_FLOAT, .def = "0",
+	  .min = 0, .max = 1000000,
+	  .help = "Price of the VM per hour in USD for `vm status`; 0 uses "
+	  "the table built in (us-central1 list prices)." },
+	{ .name = "gcp.boot_timeout", .type = OPT_INT, .def = "600",
+	  .min = 10, .max = 86400,
+	  .help = "Seconds to wait for the VM to run and publish its host "
+	  "keys." },
+	{ .name = "gcp.ready_timeout", .type = OPT_INT, .def = "1200",
+	  .min = 10, .max = 86400,
+	  .help = "Seconds to wait for the VM's startup script to finish." },
+	{ .name = "vm.idle_shutdown_minutes", .type = OPT_INT, .def = "0",
+	  .min = 0, .max = 100000,
+	  .help = "The VM powers itself off after this many minutes with no "
+	  "agent running and nobody logged in; 0 never." },
+	{ .name = "vm.ssh_max_sessions", .type = OPT_INT, .def = "64",
+	  .min = 10, .max = 1024,
+	  .help = "MaxSessions the VM's sshd allows on one connection (one "
+	  "channel per pane plus commands)." },
 
 	{ .name = "notify.command", .type = OPT_STRING, .def = "",
 	  .help = "Shell command run when an agent starts waiting for input "

@@ -26,6 +26,7 @@
 #define APP_MESSAGE_MS		5000
 
 static void app_connect(struct app *);
+static void app_conn_state(struct conn *, void *);
 
 void
 app_init(struct app *app, struct loop *loop, struct config *cfg)
@@ -51,6 +52,7 @@ app_free(struct app *app)
 	loop_timer_cancel(app->loop, app->message_timer);
 	loop_timer_cancel(app->loop, app->frame_timer);
 	cmd_agents_free(app);
+	app_gce_free(app);
 	if (app->logs != NULL)
 		logs_close(app);
 	for (i = 0; i < app->npanes; i++)
@@ -184,7 +186,7 @@ app_reconnect_fire(void *arg)
 }
 
 /* Exponential backoff with jitter so many clients don't retry in step. */
-static void
+void
 app_schedule_reconnect(struct app *app)
 {
 	int	ms = app->reconnect_ms;
@@ -304,46 +306,139 @@ app_conn_state(struct conn *c, void *arg)
 static void
 app_connect(struct app *app)
 {
-	conn_connect(app->conn);
 	app->status_dirty = 1;
+	if (app->gce_target) {
+		/* The VM's address may change between runs: ask again. */
+		app_gce_locate(app);
+		return;
+	}
+	conn_connect(app->conn);
+}
+
+/*
+ * Forgets the connection and everything that refers into it: agent
+ * operations, the logs view, pane channels, listings, a host-key question
+ * and pending reconnects.  conn_free() calls nothing back, so all of them
+ * must let go first.
+ */
+void
+app_drop_conn(struct app *app)
+{
+	size_t	i;
+
+	if (app->op != NULL) {
+		free(app->operation);
+		app->operation = NULL;
+	}
+	cmd_agents_free(app);
+	if (app->logs != NULL)
+		logs_close(app);
+	for (i = 0; i < app->npanes; i++) {
+		if (app->panes[i]->chan != NULL)
+			pane_detach(app, app->panes[i], "reconnecting");
+	}
+	app->listing = 0;
+	app->list_again = 0;
+	loop_timer_cancel(app->loop, app->refresh_timer);
+	app->refresh_timer = 0;
+	if (app->mode == MODE_HOSTKEY || app->prompt.done == app_hostkey_done) {
+		app->prompt.done = NULL;
+		mode_set(app, MODE_GRID);
+	}
+	loop_timer_cancel(app->loop, app->reconnect_timer);
+	app->reconnect_timer = 0;
+	loop_timer_cancel(app->loop, app->tick_timer);
+	app->tick_timer = 0;
+	if (app->conn != NULL)
+		conn_free(app->conn);
+	app->conn = NULL;
+	app->status_dirty = 1;
+}
+
+/*
+ * Opens (replacing any earlier one) the connection to target.  pinned:
+ * the host keys were pinned in known_hosts by this program, so an unknown
+ * key is refused, never asked about.
+ */
+int
+app_open_conn(struct app *app, const char *target, const char *identity,
+    const char *known_hosts, int pinned, char **cause)
+{
+	struct conn_opts	 opts;
+	struct conn_callbacks	 cbs = { app_conn_state };
+	struct conn		*c;
+
+	memset(&opts, 0, sizeof opts);
+	opts.target = target;
+	opts.identity = identity;
+	opts.known_hosts = known_hosts;
+	opts.ssh_config = config_str(app->cfg, "ssh.config");
+	if (opts.identity != NULL && *opts.identity == '\0')
+		opts.identity = NULL;
+	if (opts.known_hosts != NULL && *opts.known_hosts == '\0')
+		opts.known_hosts = NULL;
+	if (*opts.ssh_config == '\0')
+		opts.ssh_config = NULL;
+	if (pinned) {
+		/* No ~/.ssh/config either: it could redirect the host. */
+		opts.ssh_config = "/dev/null";
+		opts.accept_new_host_key = 0;
+		opts.interactive = 0;
+	} else {
+		opts.accept_new_host_key = config_bool(app->cfg,
+		    "ssh.accept_new_host_key");
+		opts.interactive = !app->cli;
+	}
+	opts.keepalive_seconds = (int)config_int(app->cfg, "ssh.keepalive");
+	opts.connect_timeout_seconds = (int)config_int(app->cfg,
+	    "ssh.connect_timeout");
+	if ((c = conn_new(app->loop, &opts, &cbs, app, cause)) == NULL)
+		return -1;
+	app_drop_conn(app);
+	app->conn = c;
+	return 0;
+}
+
+/*
+ * After `vm create` or `vm start` in the grid: the VM becomes the target
+ * (the panes of the previous one go; its agents keep running there).
+ */
+void
+app_use_gce(struct app *app)
+{
+	size_t	i;
+
+	app->fatal = 0;
+	app->reconnect_ms = APP_BACKOFF_MIN_MS;
+	if (!app->gce_target) {
+		app_drop_conn(app);
+		for (i = 0; i < app->npanes; i++)
+			pane_free(app, app->panes[i]);
+		app->npanes = 0;
+		app->focus = -1;
+		app->layout_dirty = 1;
+		app->redraw_all = 1;
+		app->gce_target = 1;
+	}
+	app_connect(app);
 }
 
 int
 app_start(struct app *app, char **cause)
 {
-	struct conn_opts	 opts;
-	struct conn_callbacks	 cbs = { app_conn_state };
-	const char		*target = config_str(app->cfg, "target");
+	const char	*target = config_str(app->cfg, "target");
 
-	memset(&opts, 0, sizeof opts);
-	/* "auto" picks local docker until a GCE project is configured. */
-	if (strcmp(target, "auto") == 0 || strcmp(target, "gce") == 0) {
-		if (strcmp(target, "gce") == 0) {
-			*cause = xstrdup("target gce: the Compute Engine "
-			    "target is not available in this build yet; use "
-			    "--target ssh://HOST or --target local");
+	if (app_gce_wanted(app)) {
+		if (app_gce_prepare(app, cause) != 0)
 			return -1;
-		}
-		target = "local";
+		app->gce_target = 1;
+		app_connect(app);
+		return 0;
 	}
-	opts.target = target;
-	opts.identity = config_str(app->cfg, "ssh.identity");
-	opts.known_hosts = config_str(app->cfg, "ssh.known_hosts");
-	opts.ssh_config = config_str(app->cfg, "ssh.config");
-	if (*opts.identity == '\0')
-		opts.identity = NULL;
-	if (*opts.known_hosts == '\0')
-		opts.known_hosts = NULL;
-	if (*opts.ssh_config == '\0')
-		opts.ssh_config = NULL;
-	opts.accept_new_host_key = config_bool(app->cfg,
-	    "ssh.accept_new_host_key");
-	opts.interactive = !app->cli;
-	opts.keepalive_seconds = (int)config_int(app->cfg, "ssh.keepalive");
-	opts.connect_timeout_seconds = (int)config_int(app->cfg,
-	    "ssh.connect_timeout");
-	app->conn = conn_new(app->loop, &opts, &cbs, app, cause);
-	if (app->conn == NULL)
+	if (strcmp(target, "auto") == 0)
+		target = "local";
+	if (app_open_conn(app, target, config_str(app->cfg, "ssh.identity"),
+	    config_str(app->cfg, "ssh.known_hosts"), 0, cause) != 0)
 		return -1;
 	app_connect(app);
 	return 0;

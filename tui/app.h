@@ -147,6 +147,14 @@ struct app {
 	struct agents_req *confirm_req;	/* waiting for y/n */
 	struct agents_list_job *list_job;
 
+	/* The gce target and VM commands (app_gce.c, cmd_vm.c). */
+	int		 gce_target;	/* connect to the VM this program made */
+	struct gce	*gce;
+	struct vm_job	*locate_job;
+	struct vm_job	*vm_job;	/* a vm command in progress */
+	char		*vm_label;	/* "vm create", for the status bar */
+	int		 vm_verb;	/* enum vm_verb of vm_job */
+
 	/* Non-interactive command (cli.c): run once connected, then quit. */
 	int		 cli;
 	int		 cli_argc;
@@ -160,6 +168,8 @@ struct app {
 
 struct agents_op;
 struct agents_req;
+struct gce;
+struct vm_job;
 struct agents_list_job;
 
 /* app.c */
@@ -174,6 +184,23 @@ struct pane *app_pane_by_id(struct app *, uint64_t);
 struct pane *app_focused(struct app *);
 void app_set_focus(struct app *, int index);
 void app_relayout(struct app *);
+void app_drop_conn(struct app *);
+int app_open_conn(struct app *, const char *target, const char *identity,
+	    const char *known_hosts, int pinned, char **cause);
+void app_schedule_reconnect(struct app *);
+
+/* app_gce.c */
+struct vm_opts;
+int app_gce_wanted(struct app *);
+int app_gce_prepare(struct app *, char **cause);
+void app_gce_locate(struct app *);
+void app_gce_free(struct app *);
+struct gce *app_gce(struct app *, char **cause);
+int app_vm_opts(struct app *, struct vm_opts *, char **cause);
+void app_vm_opts_free(struct vm_opts *);
+void app_gce_created(struct app *);
+void app_gce_deleted(struct app *);
+void app_use_gce(struct app *);
 
 /* pane.c */
 struct pane *pane_new(struct app *, int n, const char *name);
@@ -228,6 +255,10 @@ int cmd_logs(struct app *, int, char **, char **);
 int cmd_logs_check(int, char **, char **);
 int cmd_sync_input(struct app *, int, char **, char **);
 void cmd_agents_free(struct app *);
+
+/* cmd_vm.c */
+int cmd_vm(struct app *, int, char **, char **);
+int cmd_vm_check(int, char **, char **);
 
 /* cli.c */
 int cli_main(struct config *, int argc, char **argv);

@@ -54,7 +54,17 @@ cli_main(struct config *cfg, int argc, char **argv)
 	app.cli = 1;
 	app.cli_argc = argc;
 	app.cli_argv = argv;
-	if (app_start(&app, &cause) != 0) {
+	if (e->flags & CMD_NOCONN) {
+		/* The VM commands make the target: nothing to connect to. */
+		app.cli_started = 1;
+		if (cmd_run_argv(&app, argc, argv, &cause) != 0) {
+			fprintf(stderr, "sandbox-tui: %s\n", cause);
+			free(cause);
+			app_free(&app);
+			loop_free(loop);
+			return 1;
+		}
+	} else if (app_start(&app, &cause) != 0) {
 		fprintf(stderr, "sandbox-tui: %s\n", cause);
 		free(cause);
 		app_free(&app);

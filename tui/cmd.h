@@ -10,6 +10,7 @@ struct app;
 
 #define CMD_GRID	0x1	/* needs the grid on a terminal */
 #define CMD_CLI		0x2	/* also a non-interactive subcommand */
+#define CMD_NOCONN	0x4	/* the CLI runs it without connecting first */
 
 struct cmd_entry {
 	const char	*name;

@@ -289,6 +289,11 @@ const struct cmd_entry cmd_table[] = {
 	{ "send-keys", NULL, "KEY...", 1, -1, CMD_GRID,
 	  "send keys (names such as C-c, or text) to the focused agent",
 	  cmd_send_keys, NULL },
+	{ "vm", NULL, "create|start|stop|delete [--yes]|status|schedule "
+	  "[--stop HH:MM] [--start HH:MM] [--tz ZONE] [--days DAYS] [--off]",
+	  0, -1, CMD_GRID | CMD_CLI | CMD_NOCONN,
+	  "create, start, stop, delete, show or schedule the VM",
+	  cmd_vm, cmd_vm_check },
 	{ "attach", NULL, "N", 1, 1, CMD_GRID | CMD_CLI,
 	  "show agent N full size", cmd_attach, NULL },
 	{ "bind", NULL, "KEY COMMAND...", 2, -1, CMD_GRID,

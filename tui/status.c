@@ -18,7 +18,8 @@ static char *
 status_conn(struct app *app)
 {
 	if (app->conn == NULL)
-		return xstrdup("not connected");
+		return xstrdup(app->conn_error != NULL ? app->conn_error :
+		    "not connected");
 	switch (conn_state(app->conn)) {
 	case CONN_IDLE:
 		return xstrdup("idle");
