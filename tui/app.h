@@ -62,6 +62,7 @@ struct pane {
 	int64_t		 last_output;	/* loop_now() of the last byte */
 	uint64_t	 idle_timer;
 	int		 waiting;	/* still and showing a prompt */
+	int		 told;		/* Claude Code's hook said it waits */
 };
 
 enum app_mode {

@@ -11,6 +11,11 @@
  * one not at all.  The screen is read only when the timer finds the pane
  * still.
  *
+ * Claude Code says so itself when its hooks are installed (the shipped
+ * settings): a Notification or Stop hook prints an OSC 777 notification
+ * to the terminal, and the pane waits from then until the user types into
+ * it, whatever the screen does meanwhile.
+ *
  * notify.command runs through /bin/sh when a pane starts waiting or rings
  * the bell, detached (double fork, own session, stdio on /dev/null) so it
  * can neither block the loop, leave a zombie nor draw on the screen.
@@ -187,7 +192,7 @@ void
 attention_output(struct app *app, struct pane *p)
 {
 	p->last_output = loop_now();
-	if (p->waiting) {
+	if (p->waiting && !p->told) {
 		p->waiting = 0;
 		p->dirty_border = 1;
 		app->status_dirty = 1;
@@ -203,6 +208,36 @@ attention_stop(struct app *app, struct pane *p)
 {
 	loop_timer_cancel(app->loop, p->idle_timer);
 	p->idle_timer = 0;
+	p->told = 0;
+	if (p->waiting) {
+		p->waiting = 0;
+		p->dirty_border = 1;
+		app->status_dirty = 1;
+	}
+}
+
+void
+attention_told(struct app *app, struct pane *p, const char *body)
+{
+	int	was = p->waiting;
+
+	p->told = 1;
+	p->waiting = 1;
+	p->dirty_border = 1;
+	app->status_dirty = 1;
+	draw_request(app);
+	/* "done" (Stop) or what Claude Code notified about. */
+	if (!was)
+		attention_notify(app, p, strstr(body, "done") != NULL ?
+		    "done" : "waiting");
+}
+
+void
+attention_input(struct app *app, struct pane *p)
+{
+	if (!p->told)
+		return;
+	p->told = 0;
 	if (p->waiting) {
 		p->waiting = 0;
 		p->dirty_border = 1;

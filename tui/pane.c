@@ -109,6 +109,7 @@ pane_chan_data(struct chan *c, const char *buf, size_t len, void *arg)
 	struct app	*app = arg;
 	struct pane	*p = pane_by_chan(app, c);
 	size_t		 budget;
+	char		*note;
 
 	if (p == NULL)
 		return;
@@ -125,6 +126,10 @@ pane_chan_data(struct chan *c, const char *buf, size_t len, void *arg)
 	vt_feed(p->vt, buf, len);
 	p->frame_bytes += len;
 	attention_output(app, p);
+	if ((note = vt_take_notify(p->vt)) != NULL) {
+		attention_told(app, p, note);
+		free(note);
+	}
 	if (app_focused(app) != p && !p->activity) {
 		p->activity = 1;
 		p->dirty_border = 1;
@@ -313,6 +318,8 @@ pane_write(struct pane *p, const char *buf, size_t len)
 {
 	if (len == 0)
 		return;
+	/* Typing answers whatever Claude Code said it waited for. */
+	attention_input(p->app, p);
 	if (p->chan != NULL && !p->holding) {
 		chan_write(p->chan, buf, len);
 		return;

@@ -244,6 +244,36 @@ vt_cb_sb_popline(int cols, VTermScreenCell *cells, void *arg)
 	return 1;
 }
 
+/*
+ * OSC 777 ; notify ; TITLE ; BODY: a desktop notification (rxvt's, also
+ * ghostty's).  Claude Code's hooks send one when it waits for input or
+ * is done (config/claude-settings.json); the pane shows it as state.
+ */
+#define VT_NOTIFY_MAX	256
+
+static int
+vt_cb_osc(const char *command, size_t len, void *arg)
+{
+	struct vt	*vt = arg;
+	const char	*body;
+	size_t		 n;
+
+	if (len < 11 || memcmp(command, "777;notify;", 11) != 0)
+		return 0;
+	body = memchr(command + 11, ';', len - 11);
+	body = body != NULL ? body + 1 : command + 11;
+	n = len - (size_t)(body - command);
+	if (n > VT_NOTIFY_MAX)
+		n = VT_NOTIFY_MAX;
+	free(vt->notify);
+	vt->notify = xstrndup(body, n);
+	return 1;
+}
+
+static const VTermParserCallbacks vt_fallbacks = {
+	.osc = vt_cb_osc,
+};
+
 static const VTermScreenCallbacks vt_screen_callbacks = {
 	.damage = vt_cb_damage,
 	.moverect = vt_cb_moverect,
@@ -284,6 +314,7 @@ vt_new(int rows, int cols, int scrollback_lines,
 	vt->state = vterm_obtain_state(vt->vterm);
 	vt->screen = vterm_obtain_screen(vt->vterm);
 	vterm_screen_set_callbacks(vt->screen, &vt_screen_callbacks, vt);
+	vterm_screen_set_unrecognised_fallbacks(vt->screen, &vt_fallbacks, vt);
 	vterm_screen_set_damage_merge(vt->screen, VTERM_DAMAGE_SCROLL);
 	vterm_screen_enable_altscreen(vt->screen, 1);
 	vterm_screen_reset(vt->screen, 1);
@@ -298,6 +329,7 @@ vt_free(struct vt *vt)
 		return;
 	vterm_free(vt->vterm);
 	vt_sb_free(&vt->sb);
+	free(vt->notify);
 	vt_fast_free(vt);
 	free(vt->carry);
 	free(vt->damage);
@@ -478,6 +510,15 @@ vt_row_text(struct vt *vt, int row, char *buf, size_t size)
 	buf[n] = '\0';
 	free(all);
 	return n;
+}
+
+char *
+vt_take_notify(struct vt *vt)
+{
+	char	*s = vt->notify;
+
+	vt->notify = NULL;
+	return s;
 }
 
 void

@@ -77,6 +77,9 @@ const char *vt_title(struct vt *);
 int vt_damaged(struct vt *);
 int vt_row_damaged(struct vt *, int row);
 void vt_clear_damage(struct vt *);
+/* The body of the last OSC 777 notification since the last call (caller
+ * frees), or NULL. */
+char *vt_take_notify(struct vt *);
 /* Returns and clears the bell flag. */
 int vt_take_bell(struct vt *);
 /* Nonzero when the title changed since the last call. */

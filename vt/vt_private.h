@@ -147,6 +147,7 @@ struct vt {
 
 	char			*title;
 	int			 title_changed;
+	char			*notify;	/* last OSC 777 notify body */
 	int			 bell;
 	int			 cursor_visible;
 	int			 altscreen;

@@ -251,6 +251,32 @@ else
 	t_fail "notify.command" "$(cat "$T_TMP/notify" 2>&1)"
 fi
 
+# Claude Code's hooks (the shipped settings) print an OSC 777
+# notification: the pane waits from then on, even while output goes on
+# (which would clear a waiting mark guessed from a still screen).
+docker exec -d "$(agent_name 2)" sh -c 'printf "\033]777;notify;Claude Code;waiting for input\007" >/proc/1/fd/1; i=0; while [ $i -lt 40 ]; do echo "tick $i" >/proc/1/fd/1; sleep 0.2; i=$((i+1)); done'
+told() {
+	tmux_capture | grep -q 'tick 1[0-9]' &&
+	    tmux_capture | grep -Eq "02 sandbox-agent-02 [^─]*waiting"
+}
+if t_wait_until 10 told; then
+	t_ok "a hook's notification marks the agent waiting while it still prints"
+else
+	t_fail "OSC 777 waiting" "$(tmux_capture | grep -E 'sandbox-agent-02|tick' | tail -n 3)"
+fi
+# Typing into it answers it: the mark goes with the output that follows.
+tmux_send C-] 2
+tmux_type "x"
+tmux_send Enter
+gone() {
+	! tmux_capture | grep -Eq "02 sandbox-agent-02 [^─]*waiting"
+}
+if t_wait_until 5 gone; then
+	t_ok "typing into the agent clears the notified wait"
+else
+	t_fail "notified wait cleared" "$(tmux_capture | grep sandbox-agent-02)"
+fi
+
 # The command prompt takes the CLI's commands.
 tmux_send C-] :
 tmux_type "agents stop 1"
