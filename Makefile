@@ -81,10 +81,11 @@ run: deps
 	./sandbox-tui $(ARGS)
 
 install: sandbox-tui
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7
 	install -m 755 sandbox-tui $(DESTDIR)$(PREFIX)/bin/sandbox-tui
 	install -m 644 man/sandbox-tui.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 man/sandbox-tui.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 644 man/sandbox-tui-cost.7 man/sandbox-tui-security.7 man/sandbox-tui-troubleshooting.7 $(DESTDIR)$(PREFIX)/share/man/man7/
 
 clean:
 	rm -rf build build-san sandbox-tui

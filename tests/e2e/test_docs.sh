@@ -28,8 +28,11 @@ dest="$T_TMP/dest"
 if make -s -C "$T_REPO" install DESTDIR="$dest" PREFIX=/usr/local >"$T_TMP/install.log" 2>&1 &&
     [ -x "$dest/usr/local/bin/sandbox-tui" ] &&
     [ -f "$dest/usr/local/share/man/man1/sandbox-tui.1" ] &&
-    [ -f "$dest/usr/local/share/man/man5/sandbox-tui.conf.5" ]; then
-	t_ok "make install puts the binary and both man pages under DESTDIR"
+    [ -f "$dest/usr/local/share/man/man5/sandbox-tui.conf.5" ] &&
+    [ -f "$dest/usr/local/share/man/man7/sandbox-tui-security.7" ] &&
+    [ -f "$dest/usr/local/share/man/man7/sandbox-tui-troubleshooting.7" ] &&
+    [ -f "$dest/usr/local/share/man/man7/sandbox-tui-cost.7" ]; then
+	t_ok "make install puts the binary and every man page under DESTDIR"
 else
 	t_fail "make install" "$(cat "$T_TMP/install.log")"
 fi
