@@ -199,6 +199,22 @@ if tmux_wait_for 'vm create.start.stop.delete.status.schedule' 10; then
 else
 	t_fail "prefix v opens the VM menu" "$(tmux_capture | tail -n 2)"
 fi
+# Deleting from the grid asks for the VM's name; another name keeps it.
+tmux_send C-] v
+tmux_wait_for 'vm create.start.stop.delete.status.schedule' 10
+tmux_type delete
+tmux_send Enter
+if tmux_wait_for 'type its name' 10; then
+	tmux_type sandbox-agentz
+	tmux_send Enter
+	if tmux_wait_for 'VM sandbox-agents not deleted' 10 && [ "$(instances)" = 1 ]; then
+		t_ok "vm delete in the grid wants the VM's name typed"
+	else
+		t_fail "grid delete with a wrong name" "$(tmux_capture | tail -n 2)"
+	fi
+else
+	t_fail "grid delete asks for the name" "$(tmux_capture | tail -n 2)"
+fi
 tmux_send C-] d
 t_wait_until 10 test -s "$T_TMP/exit"
 tmux_kill 2>/dev/null
