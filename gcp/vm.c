@@ -66,36 +66,38 @@ vm_url_mutate(struct vm_job *j, const char *fmt, ...)
 	return full;
 }
 
+static void
+vm_report(struct vm_job *j, void (*fn)(const char *, void *),
+    const char *fmt, va_list ap)
+{
+	char	*s;
+
+	if (fn == NULL)
+		return;
+	if (vasprintf(&s, fmt, ap) == -1)
+		abort();
+	fn(s, j->arg);
+	free(s);
+}
+
 void
 vm_step(struct vm_job *j, const char *fmt, ...)
 {
-	va_list	 ap;
-	char	*s;
+	va_list	ap;
 
-	if (j->rep.step == NULL)
-		return;
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) == -1)
-		abort();
+	vm_report(j, j->rep.step, fmt, ap);
 	va_end(ap);
-	j->rep.step(s, j->arg);
-	free(s);
 }
 
 void
 vm_warn(struct vm_job *j, const char *fmt, ...)
 {
-	va_list	 ap;
-	char	*s;
+	va_list	ap;
 
-	if (j->rep.warn == NULL)
-		return;
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) == -1)
-		abort();
+	vm_report(j, j->rep.warn, fmt, ap);
 	va_end(ap);
-	j->rep.warn(s, j->arg);
-	free(s);
 }
 
 static char **
@@ -406,6 +408,33 @@ vm_keep_instance(struct vm_job *j, const char *body)
 	j->instance_json = xstrdup(body);
 }
 
+int
+vm_instance_answer(struct vm_job *j, const struct gce_result *r,
+    struct gce_instance *in)
+{
+	char	*cause = NULL;
+
+	memset(in, 0, sizeof *in);
+	if (r->status == 404) {
+		vm_fail(j, "VM %s does not exist in project %s zone %s%s",
+		    j->o.name, j->gce->project, j->gce->zone,
+		    j->verb == VM_LOCATE || j->verb == VM_STATUS ||
+		    j->verb == VM_START ? ": create it with `sandbox-tui vm "
+		    "create`" : "");
+		return -1;
+	}
+	if (r->error != NULL) {
+		vm_fail(j, "instance %s: %s", j->o.name, r->error);
+		return -1;
+	}
+	if (compute_parse_instance(r->body, in, &cause) != 0) {
+		vm_fail(j, "instance %s: %s", j->o.name, cause);
+		free(cause);
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- waiting for a running VM and its host keys ---- */
 
 static void vm_running_poll(struct vm_job *);
@@ -473,25 +502,12 @@ vm_running_got(const struct gce_result *r, void *arg)
 {
 	struct vm_job		*j = arg;
 	struct gce_instance	 in;
-	char			*cause = NULL, *url;
+	char			*url;
 	int			 down;
 
 	j->call = 0;
-	if (r->error != NULL) {
-		if (r->status == 404)
-			vm_fail(j, "VM %s does not exist in project %s zone "
-			    "%s: create it with `sandbox-tui vm create`",
-			    j->o.name, j->gce->project, j->gce->zone);
-		else
-			vm_fail(j, "instance %s: %s", j->o.name, r->error);
+	if (vm_instance_answer(j, r, &in) != 0)
 		return;
-	}
-	memset(&in, 0, sizeof in);
-	if (compute_parse_instance(r->body, &in, &cause) != 0) {
-		vm_fail(j, "instance %s: %s", j->o.name, cause);
-		free(cause);
-		return;
-	}
 	vm_keep_instance(j, r->body);
 	if (in.status != NULL && strcmp(in.status, "RUNNING") == 0 &&
 	    in.nat_ip != NULL) {
@@ -652,20 +668,11 @@ vm_stopped_got(const struct gce_result *r, void *arg)
 {
 	struct vm_job		*j = arg;
 	struct gce_instance	 in;
-	char			*cause = NULL;
 	int			 down;
 
 	j->call = 0;
-	if (r->error != NULL) {
-		vm_fail(j, "instance %s: %s", j->o.name, r->error);
+	if (vm_instance_answer(j, r, &in) != 0)
 		return;
-	}
-	memset(&in, 0, sizeof in);
-	if (compute_parse_instance(r->body, &in, &cause) != 0) {
-		vm_fail(j, "instance %s: %s", j->o.name, cause);
-		free(cause);
-		return;
-	}
 	down = in.status != NULL && (strcmp(in.status, "TERMINATED") == 0 ||
 	    strcmp(in.status, "STOPPED") == 0);
 	gce_instance_free(&in);

@@ -57,6 +57,12 @@ void vm_op(struct vm_job *, const char *body, const char *what,
 /* Runs fn after ms. */
 void vm_later(struct vm_job *, int64_t ms, void (*fn)(struct vm_job *));
 
+/* The instance in a GET answer; otherwise the job fails (and is freed)
+ * with a message naming it, and -1. */
+struct gce_instance;
+int vm_instance_answer(struct vm_job *, const struct gce_result *,
+	    struct gce_instance *);
+
 /* Waits until the instance is RUNNING with an address, then pins its host
  * keys from the guest attributes, then runs next. */
 void vm_wait_running(struct vm_job *, void (*next)(struct vm_job *));

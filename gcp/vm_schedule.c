@@ -174,25 +174,13 @@ vm_schedule_instance_got(const struct gce_result *r, void *arg)
 {
 	struct vm_job		*j = arg;
 	struct gce_instance	 in;
-	char			*url, *body, *purl, *name, *cause = NULL;
+	char			*url, *body, *purl, *name;
 	size_t			 i;
 	int			 attached = 0;
 
 	j->call = 0;
-	if (r->error != NULL) {
-		if (r->status == 404)
-			vm_fail(j, "VM %s does not exist in project %s zone "
-			    "%s", j->o.name, j->gce->project, j->gce->zone);
-		else
-			vm_fail(j, "instance %s: %s", j->o.name, r->error);
+	if (vm_instance_answer(j, r, &in) != 0)
 		return;
-	}
-	memset(&in, 0, sizeof in);
-	if (compute_parse_instance(r->body, &in, &cause) != 0) {
-		vm_fail(j, "instance %s: %s", j->o.name, cause);
-		free(cause);
-		return;
-	}
 	name = vm_policy_name(j);
 	for (i = 0; i < in.npolicies; i++)
 		attached |= strcmp(in.policies[i], name) == 0;

@@ -203,17 +203,23 @@ attention_output(struct app *app, struct pane *p)
 		    attention_fire, p);
 }
 
-void
-attention_stop(struct app *app, struct pane *p)
+static void
+attention_clear(struct app *app, struct pane *p)
 {
-	loop_timer_cancel(app->loop, p->idle_timer);
-	p->idle_timer = 0;
 	p->told = 0;
 	if (p->waiting) {
 		p->waiting = 0;
 		p->dirty_border = 1;
 		app->status_dirty = 1;
 	}
+}
+
+void
+attention_stop(struct app *app, struct pane *p)
+{
+	loop_timer_cancel(app->loop, p->idle_timer);
+	p->idle_timer = 0;
+	attention_clear(app, p);
 }
 
 void
@@ -235,14 +241,8 @@ attention_told(struct app *app, struct pane *p, const char *body)
 void
 attention_input(struct app *app, struct pane *p)
 {
-	if (!p->told)
-		return;
-	p->told = 0;
-	if (p->waiting) {
-		p->waiting = 0;
-		p->dirty_border = 1;
-		app->status_dirty = 1;
-	}
+	if (p->told)
+		attention_clear(app, p);
 }
 
 void
