@@ -257,6 +257,10 @@ int cmd_logs_check(int, char **, char **);
 int cmd_sync_input(struct app *, int, char **, char **);
 void cmd_agents_free(struct app *);
 
+/* cmd_export.c */
+int cmd_export(struct app *, int, char **, char **);
+int cmd_export_check(int, char **, char **);
+
 /* cmd_vm.c */
 int cmd_vm(struct app *, int, char **, char **);
 int cmd_vm_check(int, char **, char **);

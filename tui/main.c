@@ -47,6 +47,7 @@ main_usage(FILE *f)
 "  vm create|start|stop|status  the VM on Compute Engine\n"
 "  vm delete --yes            delete the VM and its disk\n"
 "  vm schedule --stop HH:MM --start HH:MM --tz ZONE [--days D] | --off\n"
+"  export ssh-config|ghostty|tmux|compose [PATH|-]  other views of the agents\n"
 "  help                       this text\n"
 "\n"
 "Options:\n"

@@ -219,6 +219,27 @@ tmux_send C-] d
 t_wait_until 10 test -s "$T_TMP/exit"
 tmux_kill 2>/dev/null
 
+# --- exports ----------------------------------------------------------
+# The ssh config names the program's key and the pinned known_hosts:
+# plain ssh reaches the VM with them, and shares one connection.
+if timeout 60 "$BIN" "$@" export ssh-config "$T_TMP/ssh_config" >"$T_TMP/export.out" 2>&1 </dev/null &&
+    ssh -G -F "$T_TMP/ssh_config" sandbox >/dev/null 2>&1 &&
+    [ "$(timeout 30 ssh -F "$T_TMP/ssh_config" -o BatchMode=yes sandbox \
+        docker ps --filter label=sandbox-tui.agent -q </dev/null 2>/dev/null | wc -l)" = 12 ] &&
+    ssh -F "$T_TMP/ssh_config" -O check sandbox 2>&1 | grep -q "Master running"; then
+	t_ok "export ssh-config: ssh reaches the VM's 12 agents over a shared connection"
+else
+	t_fail "export ssh-config" "$(cat "$T_TMP/export.out" "$T_TMP/ssh_config" 2>&1 | tail -n 20)"
+fi
+ssh -F "$T_TMP/ssh_config" -O exit sandbox >/dev/null 2>&1
+if timeout 60 "$BIN" "$@" export compose - >"$T_TMP/compose.yml" 2>&1 </dev/null &&
+    [ "$(grep -c 'container_name: "sandbox-agent-' "$T_TMP/compose.yml")" = 12 ] &&
+    ! grep -q "$(sed -n 's/.*"private_key_id": *"\([^"]*\)".*/\1/p' "$FAKE_GCE_KEY")" "$T_TMP/compose.yml"; then
+	t_ok "export compose -: the 12 running agents, nothing secret"
+else
+	t_fail "export compose" "$(head -n 5 "$T_TMP/compose.yml")"
+fi
+
 # --- status --------------------------------------------------------------
 if timeout 60 "$BIN" "$@" vm status >"$T_TMP/status.out" 2>&1 </dev/null &&
     grep -q "status: *RUNNING" "$T_TMP/status.out" &&

@@ -148,7 +148,7 @@ test_config_default_bindings(void **state)
 	assert_string_equal(config_binding_find(cfg, 'l'), "logs");
 	assert_string_equal(config_binding_find(cfg, 'S'), "sync-input");
 	b = config_bindings(cfg, &n);
-	assert_int_equal(n, 32);
+	assert_int_equal(n, 33);
 	assert_int_equal(b[0].key, KEYC_UP);
 	config_free(cfg);
 }
