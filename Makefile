@@ -37,7 +37,7 @@ UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 TOOL_SRCS  := $(wildcard tests/tools/*.c)
 TOOL_BINS  := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
-.PHONY: all check unit e2e run install clean deps
+.PHONY: all check check-image unit e2e run install clean deps
 
 all: sandbox-tui
 
@@ -79,6 +79,12 @@ check: deps
 run: deps
 	@$(MAKE) --no-print-directory sandbox-tui
 	./sandbox-tui $(ARGS)
+
+# The real agent image, from debootstrap, Node from the npm registry and
+# Claude Code; checked with claude --version as the agent user.  Slow
+# (minutes), so not part of check; .ci/run calls it.
+check-image: deps
+	sh tests/image/build.sh
 
 install: sandbox-tui
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7
