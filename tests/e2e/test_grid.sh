@@ -222,12 +222,17 @@ else
 	t_fail "colours reach the terminal" "$(tmux_capture_e | grep -a 'red' | head -n 2 | od -c | head -n 5)"
 fi
 
-# The cursor is drawn in the focused pane, after agent 7's prompt.
-set -- $(tmux_cursor)
-if [ "$1" -ge 121 ] && [ "$1" -lt 181 ] && [ "$2" -ge 21 ] && [ "$2" -lt 40 ]; then
-	t_ok "the cursor is in the focused pane ($1,$2)"
+# The cursor is drawn in the focused pane, after agent 7's prompt.  A
+# frame being written (a border gaining its "waiting" mark, say) moves it
+# for a moment, so look until a frame is complete.
+cursor_in_pane() {
+	set -- $(tmux_cursor)
+	[ "$1" -ge 121 ] && [ "$1" -lt 181 ] && [ "$2" -ge 21 ] && [ "$2" -lt 40 ]
+}
+if t_wait_until 3 cursor_in_pane; then
+	t_ok "the cursor is in the focused pane ($(tmux_cursor))"
 else
-	t_fail "cursor in the focused pane" "cursor at $*"
+	t_fail "cursor in the focused pane" "cursor at $(tmux_cursor)"
 fi
 
 # The prefix pressed twice reaches the agent as itself (0x1d).
