@@ -364,18 +364,15 @@ docker_agent_cmp(const void *va, const void *vb)
 }
 
 int
-docker_parse_ps(const char *out, struct agent_info **agents, size_t *n,
-    char **cause)
+docker_json_lines(const char *out, const char *what,
+    int (*each)(json_t *, void *, const char **), void *arg, char **cause)
 {
-	struct agent_info	*list = NULL;
-	size_t			 count = 0, len, line = 0;
-	const char		*p, *end;
-	json_t			*obj;
-	json_error_t		 err;
-	int			 rc = -1;
+	size_t		 len, line = 0;
+	const char	*p, *end, *why;
+	json_t		*obj;
+	json_error_t	 err;
+	int		 ok;
 
-	*agents = NULL;
-	*n = 0;
 	for (p = out != NULL ? out : ""; *p != '\0'; p = end + (*end != '\0')) {
 		end = strchrnul(p, '\n');
 		len = (size_t)(end - p);
@@ -384,32 +381,59 @@ docker_parse_ps(const char *out, struct agent_info **agents, size_t *n,
 			continue;
 		if ((obj = json_loadb(p, len, 0, &err)) == NULL) {
 			if (cause != NULL)
-				*cause = xasprintf("docker ps: line %zu: %s",
+				*cause = xasprintf("%s: line %zu: %s", what,
 				    line, err.text);
-			goto out;
+			return -1;
 		}
-		if (!json_is_object(obj)) {
-			json_decref(obj);
-			if (cause != NULL)
-				*cause = xasprintf("docker ps: line %zu: not a "
-				    "JSON object", line);
-			goto out;
-		}
-		list = xreallocarray(list, count + 1, sizeof *list);
-		if (docker_agent_from(obj, &list[count]))
-			count++;
+		why = "not a JSON object";
+		ok = json_is_object(obj) && each(obj, arg, &why) == 0;
 		json_decref(obj);
+		if (!ok) {
+			if (cause != NULL)
+				*cause = xasprintf("%s: line %zu: %s", what,
+				    line, why);
+			return -1;
+		}
 	}
-	if (count > 0)
-		qsort(list, count, sizeof *list, docker_agent_cmp);
-	*agents = list;
-	*n = count;
-	list = NULL;
-	count = 0;
-	rc = 0;
-out:
-	agent_info_free(list, count);
-	return rc;
+	return 0;
+}
+
+struct docker_ps_list {
+	struct agent_info	*list;
+	size_t			 count;
+};
+
+/* Objects that are not agents are skipped, not errors. */
+static int
+docker_ps_each(json_t *obj, void *arg, const char **why)
+{
+	struct docker_ps_list	*l = arg;
+
+	(void)why;
+	l->list = xreallocarray(l->list, l->count + 1, sizeof *l->list);
+	if (docker_agent_from(obj, &l->list[l->count]))
+		l->count++;
+	return 0;
+}
+
+int
+docker_parse_ps(const char *out, struct agent_info **agents, size_t *n,
+    char **cause)
+{
+	struct docker_ps_list	l = { NULL, 0 };
+
+	*agents = NULL;
+	*n = 0;
+	if (docker_json_lines(out, "docker ps", docker_ps_each, &l,
+	    cause) != 0) {
+		agent_info_free(l.list, l.count);
+		return -1;
+	}
+	if (l.count > 0)
+		qsort(l.list, l.count, sizeof *l.list, docker_agent_cmp);
+	*agents = l.list;
+	*n = l.count;
+	return 0;
 }
 
 void

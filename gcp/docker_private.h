@@ -11,6 +11,16 @@
 int docker_valid_name(const char *name);
 /* A printable, bounded copy of user input for a message; caller frees. */
 char *docker_echo(const char *s);
+/*
+ * Calls each() with every object of docker's `--format '{{json .}}'`
+ * output, one a line (blank lines skipped).  A line that is not a JSON
+ * object, or for which each() returns -1 with *why set, ends it: -1 with
+ * *cause "WHAT: line N: why" (cause may be NULL).
+ */
+struct json_t;
+int docker_json_lines(const char *out, const char *what,
+	    int (*each)(struct json_t *, void *, const char **why), void *arg,
+	    char **cause);
 /* Length of the valid UTF-8 sequence at p (before end), 0 if invalid. */
 size_t docker_utf8_len(const unsigned char *p, const unsigned char *end);
 

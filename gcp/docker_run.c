@@ -451,52 +451,39 @@ docker_run_stats_from(json_t *obj, struct agent_stats *st, const char **why)
 	return 1;
 }
 
+struct docker_stats_list {
+	struct agent_stats	*list;
+	size_t			 count;
+};
+
+static int
+docker_run_stats_each(json_t *obj, void *arg, const char **why)
+{
+	struct docker_stats_list	*l = arg;
+
+	l->list = xreallocarray(l->list, l->count + 1, sizeof *l->list);
+	if (!docker_run_stats_from(obj, &l->list[l->count], why))
+		return -1;
+	l->count++;
+	return 0;
+}
+
 int
 docker_parse_stats(const char *out, struct agent_stats **stats, size_t *n,
     char **cause)
 {
-	struct agent_stats	*list = NULL;
-	size_t			 count = 0, len, line = 0;
-	const char		*p, *end, *why;
-	json_t			*obj;
-	json_error_t		 err;
-	int			 rc = -1;
+	struct docker_stats_list	l = { NULL, 0 };
 
 	*stats = NULL;
 	*n = 0;
-	for (p = out != NULL ? out : ""; *p != '\0'; p = end + (*end != '\0')) {
-		end = strchrnul(p, '\n');
-		len = (size_t)(end - p);
-		line++;
-		if (strspn(p, " \t\r") >= len)
-			continue;
-		if ((obj = json_loadb(p, len, 0, &err)) == NULL) {
-			if (cause != NULL)
-				*cause = xasprintf("docker stats: line %zu: %s",
-				    line, err.text);
-			goto out;
-		}
-		why = "not a JSON object";
-		list = xreallocarray(list, count + 1, sizeof *list);
-		if (!json_is_object(obj) ||
-		    !docker_run_stats_from(obj, &list[count], &why)) {
-			json_decref(obj);
-			if (cause != NULL)
-				*cause = xasprintf("docker stats: line %zu: %s",
-				    line, why);
-			goto out;
-		}
-		count++;
-		json_decref(obj);
+	if (docker_json_lines(out, "docker stats", docker_run_stats_each, &l,
+	    cause) != 0) {
+		agent_stats_free(l.list, l.count);
+		return -1;
 	}
-	*stats = list;
-	*n = count;
-	list = NULL;
-	count = 0;
-	rc = 0;
-out:
-	agent_stats_free(list, count);
-	return rc;
+	*stats = l.list;
+	*n = l.count;
+	return 0;
 }
 
 void
