@@ -369,6 +369,10 @@ conn_kick_run(void *arg)
 	c->kick_timer = 0;
 	c->busy++;
 	for (ch = c->chans; ch != NULL && !c->freed; ch = ch->next) {
+		if (ch->writable_due && !ch->dead && !ch->finished) {
+			ch->writable_due = 0;
+			ch->cb.writable(ch, ch->arg);
+		}
 		if (ch->dead || !ch->finished)
 			continue;
 		ch->dead = 1;
@@ -632,15 +636,16 @@ conn_open_stream(struct conn *c, const char *cmd,
 
 	ch = conn_chan_new(c, CHAN_EXEC, cmd);
 	ch->stream = 1;
-	ch->send_eof = 1;
 	if (cb != NULL)
 		ch->cb = *cb;
+	ch->send_eof = ch->cb.writable == NULL;
 	ch->arg = arg;
 	if (c->freed) {
 		ch->dead = 1;
 		return ch;
 	}
 	conn_chan_start(c, ch);
+	chan_flushed(ch);	/* the first writable() asks for data */
 	return ch;
 }
 
@@ -652,6 +657,33 @@ chan_write(struct chan *ch, const char *buf, size_t len)
 	conn_buf_add(&ch->wq, buf, len);
 	if (ch->conn->state == CONN_READY)
 		ch->conn->backend->chan_kick(ch);
+}
+
+size_t
+chan_write_queued(struct chan *ch)
+{
+	return conn_buf_used(&ch->wq);
+}
+
+void
+chan_write_eof(struct chan *ch)
+{
+	if (ch->dead || ch->finished || ch->send_eof)
+		return;
+	ch->send_eof = 1;
+	if (ch->conn->state == CONN_READY)
+		ch->conn->backend->chan_kick(ch);
+}
+
+/* Called by the backends after sending: asks an upload for more. */
+void
+chan_flushed(struct chan *ch)
+{
+	if (ch->cb.writable == NULL || ch->send_eof || ch->writable_due ||
+	    ch->dead || ch->finished || conn_buf_used(&ch->wq) >= CHAN_WRITE_LOW)
+		return;
+	ch->writable_due = 1;
+	conn_kick(ch->conn);
 }
 
 void

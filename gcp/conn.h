@@ -93,7 +93,16 @@ struct chan_callbacks {
 	/* The stream ended; the chan is freed after this returns. */
 	void	(*closed)(struct chan *, int exit_status, const char *reason,
 		    void *arg);
+	/*
+	 * Streams only, may be NULL.  When set, the command's stdin stays
+	 * open for chan_write() until chan_write_eof(), and this is called
+	 * (from the loop) once fewer than CHAN_WRITE_LOW bytes wait to be
+	 * sent, so that a producer of a large upload keeps memory bounded.
+	 */
+	void	(*writable)(struct chan *, void *arg);
 };
+
+#define CHAN_WRITE_LOW	(256u * 1024)
 
 /*
  * Opens a PTY (TERM=xterm-256color, rows x cols) running `cmd`.  Opening is
@@ -109,6 +118,10 @@ struct chan *conn_open_pty(struct conn *, const char *cmd, int rows, int cols,
 struct chan *conn_open_stream(struct conn *, const char *cmd,
 	    const struct chan_callbacks *, void *arg);
 void chan_write(struct chan *, const char *buf, size_t len);
+/* Bytes written but not yet taken by the target. */
+size_t chan_write_queued(struct chan *);
+/* A stream with writable(): stdin ends once the queue is sent. */
+void chan_write_eof(struct chan *);
 void chan_resize(struct chan *, int rows, int cols);
 /* While paused no data is read: the remote side is slowed by flow control. */
 void chan_pause(struct chan *, int paused);

@@ -54,6 +54,7 @@ struct chan {
 	int			 send_eof;	/* EOF once wq drains (exec) */
 	int			 stream;	/* exec whose output goes to cb.data */
 	int			 eof_sent;
+	int			 writable_due;	/* cb.writable pending in the kick */
 
 	/* finished: result stored, callback pending in the kick. */
 	int			 finished;
@@ -175,6 +176,7 @@ void	 conn_release_chans(struct conn *, const char *reason);
 void	 chan_finish(struct chan *, int status, int is_error, const char *,
 	    ...) __attribute__((format(printf, 4, 5)));
 void	 chan_deliver(struct chan *, const char *, size_t, int is_stderr);
+void	 chan_flushed(struct chan *);
 void	 conn_buf_add(struct conn_buf *, const void *, size_t);
 void	 conn_buf_drop(struct conn_buf *, size_t);
 size_t	 conn_buf_used(const struct conn_buf *);

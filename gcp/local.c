@@ -165,8 +165,15 @@ local_update_events(struct chan *ch)
 			loop_fd_add(c->loop, ch->fd, ev, local_pty_io, ch);
 		return;
 	}
-	if (ch->fd >= 0)
+	if (ch->fd < 0)
+		return;
+	/* An upload's stdin stays open, unpolled, between writes. */
+	if (conn_buf_used(&ch->wq) > 0)
 		loop_fd_add(c->loop, ch->fd, POLLOUT, local_exec_io, ch);
+	else if (ch->send_eof)
+		local_close_fd(c, &ch->fd);
+	else
+		loop_fd_del(c->loop, ch->fd);
 }
 
 /* Writes what the fd takes; returns -1 when the reader is gone. */
@@ -247,8 +254,11 @@ local_exec_io(int fd, short revents, void *arg)
 
 	(void)revents;
 	if (fd == ch->fd) {
-		if (local_flush(ch) != 0 || conn_buf_used(&ch->wq) == 0)
+		if (local_flush(ch) != 0)
 			local_close_fd(c, &ch->fd);
+		else
+			local_update_events(ch);
+		chan_flushed(ch);
 		return;
 	}
 	is_stderr = fd == ch->err_fd;
@@ -327,10 +337,7 @@ local_start_exec(struct chan *ch)
 	ch->phase = CHAN_RUNNING;
 	loop_fd_add(c->loop, ch->out_fd, POLLIN, local_exec_io, ch);
 	loop_fd_add(c->loop, ch->err_fd, POLLIN, local_exec_io, ch);
-	if (conn_buf_used(&ch->wq) > 0)
-		local_update_events(ch);
-	else
-		local_close_fd(c, &ch->fd);
+	local_update_events(ch);
 	return;
 fail:
 	chan_finish(ch, -1, 1, "cannot run a command: %s", strerror(errno));
@@ -362,8 +369,12 @@ local_chan_kick(struct chan *ch)
 			local_start_exec(ch);
 		return;
 	}
-	if (ch->kind != CHAN_PTY || ch->fd < 0)
+	if (ch->fd < 0)
 		return;
+	if (ch->kind != CHAN_PTY) {
+		local_update_events(ch);
+		return;
+	}
 	if (ch->resize_pending) {
 		memset(&ws, 0, sizeof ws);
 		ws.ws_row = (unsigned short)ch->rows;

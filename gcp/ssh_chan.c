@@ -93,7 +93,7 @@ ssh_chan_done(struct chan *ch)
 }
 
 static void
-ssh_chan_flush(struct chan *ch)
+ssh_chan_send(struct chan *ch)
 {
 	size_t		n;
 	uint32_t	win;
@@ -122,6 +122,13 @@ ssh_chan_flush(struct chan *ch)
 		ssh_channel_send_eof(ch->sc);
 		ch->eof_sent = 1;
 	}
+}
+
+static void
+ssh_chan_flush(struct chan *ch)
+{
+	ssh_chan_send(ch);
+	chan_flushed(ch);
 }
 
 /* Reads within the budget; returns 1 if data may be left over. */

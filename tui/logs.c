@@ -211,7 +211,7 @@ logs_closed(struct chan *ch, int status, const char *reason, void *arg)
 void
 logs_open(struct app *app, int n, const char *name)
 {
-	static const struct chan_callbacks	cbs = { logs_data, logs_closed };
+	static const struct chan_callbacks	cbs = { logs_data, logs_closed, NULL };
 	struct logs				*v;
 	long					 max;
 	char					*cmd;

@@ -203,7 +203,7 @@ void
 pane_attach(struct app *app, struct pane *p)
 {
 	static const struct chan_callbacks cbs = { pane_chan_data,
-	    pane_chan_closed };
+	    pane_chan_closed, NULL };
 	char	*cmd;
 	int	 replay;
 

@@ -100,6 +100,25 @@ want=$(md5sum <"$TMP/big" | cut -c1-32)
 probe --stdin exec 'md5sum | cut -c1-32' <"$TMP/big"
 check "exec stdin of 3 MB arrives intact" has "$TMP/out" "^$want\$"
 
+# An upload streamed as the channel takes it: 40 MB through a queue that
+# never holds more than about 1 MB (4 x CHAN_WRITE_LOW plus one chunk).
+want=$(awk 'BEGIN { for (i = 0; i < 26; i++) printf "%c", 97 + i }' |
+    awk '{ for (i = 0; i < 40000000 / 26 + 1; i++) printf "%s", $0 }' |
+    head -c 40000000 | md5sum | cut -c1-32)
+for t in ssh local; do
+	if [ $t = ssh ]; then
+		probe upload 40000000 'md5sum | cut -c1-32'
+	else
+		timeout 60 "$PROBE" --target local upload 40000000 \
+		    'md5sum | cut -c1-32' >"$TMP/out" 2>"$TMP/err"
+	fi
+	peak=$(sed -n 's/.* peak=\([0-9]*\) .*/\1/p' "$TMP/out")
+	check "$t: 40 MB upload arrives intact, stdin closed at its end" \
+	    sh -c "grep -qx '$want' '$TMP/out' && grep -qx 'status=0' '$TMP/out'"
+	check "$t: upload queue bounded (peak ${peak:-?} bytes)" \
+	    sh -c "[ -n '$peak' ] && [ '$peak' -le 1200000 ]"
+done
+
 probe multi 20 'sleep 0.3; echo $$'
 n=$(grep -c 'status=0 out=[0-9]' "$TMP/out")
 u=$(sed -n 's/.*out=//p' "$TMP/out" | sort -u | wc -l)

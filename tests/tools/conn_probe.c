@@ -7,6 +7,10 @@
  *   conn_probe [options] pty CMD         PTY output to stdout, stdin to it
  *   conn_probe [options] multi N CMD     N concurrent execs
  *   conn_probe [options] flood CMD       PTY stream with pause cycles
+ *   conn_probe [options] upload N CMD    N bytes streamed to CMD's stdin
+ *                                        as it takes them (writable()),
+ *                                        then its output, peak=BYTES queued
+ *                                        and status=N
  *
  * Options: --target T (default local), -i KEY, --known-hosts F, -F CONFIG,
  * --accept-new, --answer yes|no (interactive host key), --keepalive S,
@@ -53,6 +57,11 @@ struct probe {
 	int		 holding;
 	int		 hold_pending;	/* pause at the first data */
 	const char	*on_data;	/* free, close, disconnect: re-entrancy */
+
+	/* upload */
+	unsigned long long up_total, up_sent;
+	size_t		 up_peak;
+	int		 up_calls;
 };
 
 static void	probe_hold_start(void *);
@@ -241,17 +250,72 @@ probe_hold_start(void *arg)
 	loop_timer_add(p->loop, p->hold_ms, probe_flood_tick, p);
 }
 
+/* A byte pattern the receiver can check with a digest. */
+static void
+probe_upload_more(struct chan *ch, void *arg)
+{
+	struct probe	*p = arg;
+	char		 buf[65536];
+	size_t		 i, n;
+
+	p->up_calls++;
+	while (p->up_sent < p->up_total &&
+	    chan_write_queued(ch) < 4 * CHAN_WRITE_LOW) {
+		n = sizeof buf;
+		if (p->up_total - p->up_sent < n)
+			n = (size_t)(p->up_total - p->up_sent);
+		for (i = 0; i < n; i++)
+			buf[i] = (char)('a' + (p->up_sent + i) % 26);
+		chan_write(ch, buf, n);
+		p->up_sent += n;
+		if (chan_write_queued(ch) > p->up_peak)
+			p->up_peak = chan_write_queued(ch);
+	}
+	if (p->up_sent == p->up_total)
+		chan_write_eof(ch);
+}
+
+static void
+probe_upload_data(struct chan *ch, const char *buf, size_t len, void *arg)
+{
+	(void)ch;
+	(void)arg;
+	fwrite(buf, 1, len, stdout);
+}
+
+static void
+probe_upload_closed(struct chan *ch, int status, const char *reason,
+    void *arg)
+{
+	struct probe	*p = arg;
+
+	(void)ch;
+	printf("sent=%llu peak=%zu calls=%d\nstatus=%d\n", p->up_sent,
+	    p->up_peak, p->up_calls, status);
+	if (status < 0)
+		fprintf(stderr, "conn_probe: upload: %s\n", reason);
+	fflush(stdout);
+	probe_done(p, status < 0 ? 1 : 0);
+}
+
 static void
 probe_start(struct probe *p)
 {
+	static const struct chan_callbacks ucbs = {
+		probe_upload_data, probe_upload_closed, probe_upload_more
+	};
 	static const struct chan_callbacks cbs = {
-		probe_pty_data, probe_pty_closed
+		probe_pty_data, probe_pty_closed, NULL
 	};
 	int	i;
 
 	p->started = 1;
 	if (strcmp(p->mode, "exec") == 0) {
 		conn_exec(p->conn, p->cmd, p->in, p->in_len, probe_exec_cb, p);
+		return;
+	}
+	if (strcmp(p->mode, "upload") == 0) {
+		p->chan = conn_open_stream(p->conn, p->cmd, &ucbs, p);
 		return;
 	}
 	if (strcmp(p->mode, "multi") == 0) {
@@ -342,7 +406,7 @@ probe_usage(void)
 	    "[--known-hosts F] [-F CONFIG] [--accept-new] [--answer yes|no] "
 	    "[--keepalive S] [--timeout S] [--size RxC] [--resize RxC@MS] "
 	    "[--stdin] [--pause-ms MS] [--hold-ms MS] [--on-data WHAT] "
-	    "exec CMD | pty CMD | multi N CMD | flood CMD\n");
+	    "exec CMD | pty CMD | multi N CMD | flood CMD | upload N CMD\n");
 	exit(1);
 }
 
@@ -414,6 +478,10 @@ main(int argc, char **argv)
 		p.count = atoi(argv[i++]);
 		if (p.count <= 0)
 			probe_usage();
+	} else if (strcmp(p.mode, "upload") == 0) {
+		if (i >= argc)
+			probe_usage();
+		p.up_total = strtoull(argv[i++], NULL, 10);
 	} else if (strcmp(p.mode, "exec") != 0 && strcmp(p.mode, "pty") != 0 &&
 	    strcmp(p.mode, "flood") != 0)
 		probe_usage();
