@@ -30,7 +30,7 @@ ASMS    := $(wildcard config/*.S)
 LIBOBJS := $(patsubst %.c,$(BUILD)/%.o,$(filter-out tui/main.c,$(SRCS))) \
            $(patsubst %.S,$(BUILD)/%.o,$(ASMS))
 MAINOBJ := $(BUILD)/tui/main.o
-EMBEDDED := $(wildcard config/*.conf config/*.json config/*.sh)
+EMBEDDED := $(wildcard config/*.conf config/*.json config/*.sh config/agent-image/*)
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
@@ -84,7 +84,8 @@ run: deps
 # Claude Code; checked with claude --version as the agent user.  Slow
 # (minutes), so not part of check; .ci/run calls it.
 check-image: deps
-	sh tests/image/build.sh
+	@$(MAKE) --no-print-directory sandbox-tui
+	SANDBOX_TUI=$(CURDIR)/sandbox-tui sh tests/image/build.sh
 
 install: sandbox-tui
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7

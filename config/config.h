@@ -85,5 +85,9 @@ extern const char config_claude_settings[];
 extern const char config_startup_script[];
 /* Compute Engine prices per machine type (gcp/compute_price.c). */
 extern const char config_gce_prices[];
+/* The agent image's build context (config/agent-image), for image build. */
+extern const char config_image_dockerfile_base[];
+extern const char config_image_dockerfile[];
+extern const char config_image_entrypoint[];
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * Files the program ships, embedded at build time so the binary is
  * self-contained: default bindings, Claude Code settings, the VM startup
- * script and the VM price table.  Each is NUL-terminated.
+ * script, the VM price table and the agent image's build files (image
+ * build sends them as its build context).  Each is NUL-terminated.
  */
 	.section .rodata
 	.global config_default_conf
@@ -35,5 +36,29 @@ config_gce_prices:
 	.incbin "config/gce-prices.conf"
 	.byte 0
 	.size config_gce_prices, . - config_gce_prices
+
+	.global config_image_dockerfile_base
+	.type config_image_dockerfile_base, @object
+	.balign 16
+config_image_dockerfile_base:
+	.incbin "config/agent-image/Dockerfile.base"
+	.byte 0
+	.size config_image_dockerfile_base, . - config_image_dockerfile_base
+
+	.global config_image_dockerfile
+	.type config_image_dockerfile, @object
+	.balign 16
+config_image_dockerfile:
+	.incbin "config/agent-image/Dockerfile"
+	.byte 0
+	.size config_image_dockerfile, . - config_image_dockerfile
+
+	.global config_image_entrypoint
+	.type config_image_entrypoint, @object
+	.balign 16
+config_image_entrypoint:
+	.incbin "config/agent-image/entrypoint.sh"
+	.byte 0
+	.size config_image_entrypoint, . - config_image_entrypoint
 
 	.section .note.GNU-stack,"",@progbits

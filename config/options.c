@@ -48,6 +48,27 @@ const struct option_def option_table[] = {
 	{ .name = "agents.image", .type = OPT_STRING,
 	  .def = "sandbox-agent:latest",
 	  .help = "Docker image the agent containers run." },
+	{ .name = "image.base", .type = OPT_STRING,
+	  .def = "sandbox-agent-base:latest",
+	  .help = "Tag of the base image (Debian, tools, Node.js) that image "
+	  "build makes first and agents.image is built on." },
+	{ .name = "image.from", .type = OPT_STRING,
+	  .def = "debian:bookworm-slim",
+	  .help = "Debian image the base image starts from (a registry "
+	  "reference, or an image already on the target)." },
+	{ .name = "image.claude_code_version", .type = OPT_STRING,
+	  .def = "latest",
+	  .help = "npm version or tag of @anthropic-ai/claude-code that image "
+	  "build installs." },
+	{ .name = "image.node_version", .type = OPT_STRING, .def = "22",
+	  .help = "Node.js the base image downloads from nodejs.org: a major "
+	  "(22) or an exact version (22.11.0); 22 or newer." },
+	{ .name = "image.ca_certs", .type = OPT_STRING, .def = "",
+	  .help = "PEM files on this machine (words, quoted as in sh) added "
+	  "to the image's trust store, for networks that inspect TLS." },
+	{ .name = "image.network", .type = OPT_STRING, .def = "",
+	  .help = "docker build --network for image build (such as host); "
+	  "empty is docker's default." },
 	{ .name = "agents.command", .type = OPT_STRING, .def = "",
 	  .help = "Command run in each agent container; empty uses the "
 	  "image's own command." },

@@ -146,4 +146,60 @@ char *docker_env_file(char *const *names, char *const *values, size_t n,
 char *docker_explain(int status, const char *err, const char *target,
 	    const char *image);
 
+/*
+ * The agent image (gcp/docker_image.c).  `docker build` reads its context
+ * as a tar on stdin ("-"), so nothing has to be copied to the target first.
+ */
+struct docker_build {
+	const char	*tag;
+	const char	*dockerfile;	/* its path inside the context */
+	const char	*network;	/* --network, or NULL/"" */
+	char *const	*args;		/* --build-arg NAME=VALUE */
+	size_t		 nargs;
+	char *const	*labels;	/* --label NAME=VALUE */
+	size_t		 nlabels;
+	int		 no_cache;
+};
+/* `BUILDKIT_PROGRESS=plain docker build --force-rm ... -t TAG -f FILE -`. */
+char *docker_cmd_build(const struct docker_build *, char **cause);
+
+struct docker_build_step {
+	int		 step, total;
+	const char	*text;		/* the instruction, inside the line */
+};
+/*
+ * Whether a line of build output starts a step: "Step 3/12 : RUN ..." (the
+ * classic builder) or "#7 [stage 3/5] RUN ..." (BuildKit, plain).
+ */
+int docker_build_step(const char *line, struct docker_build_step *);
+
+struct image_info {
+	int		 present;
+	char		*id;		/* sha256:... */
+	char		*tag;		/* its first RepoTag */
+	char		*created;	/* RFC 3339 */
+	char		*architecture;
+	long long	 size;		/* bytes, -1 unknown */
+	char		*version;	/* label sandbox-tui.version */
+	char		*claude_requested; /* label sandbox-tui.claude-code */
+};
+struct image_container {
+	char		*name;
+	char		*image_id;
+	char		*state;
+};
+struct image_status {
+	char			*server_version;
+	struct image_info	 image, base;
+	char			*claude_version;	/* in the image, or NULL */
+	struct image_container	*containers;		/* agents, any state */
+	size_t			 ncontainers;
+};
+/* One command that reports the image, its base and what the agents run. */
+char *docker_cmd_image_status(const char *image, const char *base,
+	    char **cause);
+int docker_parse_image_status(const char *out, struct image_status *,
+	    char **cause);
+void image_status_free(struct image_status *);
+
 #endif

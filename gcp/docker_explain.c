@@ -201,9 +201,8 @@ docker_explain(int status, const char *err, const char *target,
 	    docker_explain_image_not_found(err))) {
 		what = docker_explain_scrub(image, strlen(image),
 		    DOCKER_EXPLAIN_MAX);
-		msg = xasprintf("image %s is not on %s: build it there (see "
-		    "sandbox-tui(1), IMAGE BUILD) or set agents.image", what,
-		    t);
+		msg = xasprintf("image %s is not on %s: sandbox-tui image "
+		    "build makes it there, or set agents.image", what, t);
 	} else if ((what = docker_explain_after(err,
 	    "No such container: ")) != NULL && *what != '\0') {
 		msg = xasprintf("no container %s on %s", what, t);

@@ -9,6 +9,9 @@
 
 /* Docker's rule for container names (and what an ID looks like too). */
 int docker_valid_name(const char *name);
+/* A plausible image reference ([A-Za-z0-9._/:@-], no '-' first); else 0
+ * with *cause naming it (cause may be NULL). */
+int docker_image_ok(const char *image, char **cause);
 /* A printable, bounded copy of user input for a message; caller frees. */
 char *docker_echo(const char *s);
 /*

@@ -102,8 +102,8 @@ docker_run_agent_ok(int n, char **cause)
 }
 
 /* Whether s is a plausible image reference: [A-Za-z0-9._/:@-], no '-' first. */
-static int
-docker_run_image_ok(const char *image, char **cause)
+int
+docker_image_ok(const char *image, char **cause)
 {
 	char	*echo;
 
@@ -258,7 +258,7 @@ docker_cmd_run(const struct agent_spec *spec, int n, char **cause)
 	int			 i;
 
 	if (!docker_run_agent_ok(n, cause) ||
-	    !docker_run_image_ok(spec->image, cause) ||
+	    !docker_image_ok(spec->image, cause) ||
 	    !docker_run_numbers_ok(spec, cause))
 		goto out;
 	if ((ws = docker_run_workspace(spec->workspace_dir, n, cause)) == NULL)
@@ -559,7 +559,7 @@ docker_cmd_image_check(const char *image, char **cause)
 {
 	char	*qimage, *qformat, *cmd;
 
-	if (!docker_run_image_ok(image, cause))
+	if (!docker_image_ok(image, cause))
 		return NULL;
 	qimage = sh_quote(image);
 	qformat = sh_quote("{{.Id}}");

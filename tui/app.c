@@ -13,6 +13,7 @@
 #include "gcp/conn.h"
 #include "gcp/docker.h"
 #include "tui/app.h"
+#include "tui/image.h"
 #include "tui/attention.h"
 #include "tui/cmd.h"
 #include "tui/logs.h"
@@ -52,6 +53,7 @@ app_free(struct app *app)
 	loop_timer_cancel(app->loop, app->message_timer);
 	loop_timer_cancel(app->loop, app->frame_timer);
 	cmd_agents_free(app);
+	image_build_free(app, NULL);
 	app_gce_free(app);
 	if (app->logs != NULL)
 		logs_close(app);
@@ -331,6 +333,7 @@ app_drop_conn(struct app *app)
 		app->operation = NULL;
 	}
 	cmd_agents_free(app);
+	image_build_free(app, "the connection to the target was replaced");
 	if (app->logs != NULL)
 		logs_close(app);
 	for (i = 0; i < app->npanes; i++) {

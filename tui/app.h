@@ -156,6 +156,9 @@ struct app {
 	char		*vm_label;	/* "vm create", for the status bar */
 	int		 vm_verb;	/* enum vm_verb of vm_job */
 
+	/* image build (image_build.c): one at a time. */
+	struct image_job *image_job;
+
 	/* Non-interactive command (cli.c): run once connected, then quit. */
 	int		 cli;
 	int		 cli_argc;
@@ -172,6 +175,7 @@ struct agents_req;
 struct gce;
 struct vm_job;
 struct agents_list_job;
+struct image_job;
 
 /* app.c */
 void app_init(struct app *, struct loop *, struct config *);
@@ -260,6 +264,10 @@ void cmd_agents_free(struct app *);
 /* cmd_export.c */
 int cmd_export(struct app *, int, char **, char **);
 int cmd_export_check(int, char **, char **);
+
+/* cmd_image.c */
+int cmd_image(struct app *, int, char **, char **);
+int cmd_image_check(int, char **, char **);
 
 /* cmd_vm.c */
 int cmd_vm(struct app *, int, char **, char **);

@@ -298,6 +298,13 @@ const struct cmd_entry cmd_table[] = {
 	  CMD_GRID | CMD_CLI,
 	  "write an ssh config, ghostty, tmux or compose view of the agents",
 	  cmd_export, cmd_export_check },
+	{ "image", NULL, "build [--only base|agent] [--no-cache] [--from IMAGE] "
+	  "[--claude-code-version V] [--node-version V] [--node PATH] "
+	  "[--ca-cert FILE]... [--build-arg NAME=VALUE]... "
+	  "[--label NAME=VALUE]... [--network NAME] [--context DIR] | "
+	  "status [--json]", 1, -1, CMD_GRID | CMD_CLI,
+	  "build the agent image on the target, or show what is there",
+	  cmd_image, cmd_image_check },
 	{ "attach", NULL, "N", 1, 1, CMD_GRID | CMD_CLI,
 	  "show agent N full size", cmd_attach, NULL },
 	{ "bind", NULL, "KEY COMMAND...", 2, -1, CMD_GRID,

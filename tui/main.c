@@ -48,6 +48,10 @@ main_usage(FILE *f)
 "  vm delete --yes            delete the VM and its disk\n"
 "  vm schedule --stop HH:MM --start HH:MM --tz ZONE [--days D] | --off\n"
 "  export ssh-config|ghostty|tmux|compose [PATH|-]  other views of the agents\n"
+"  image build [--only base|agent] [--no-cache] [--from IMAGE] [--claude-code-version V]\n"
+"        [--node-version V] [--node PATH] [--ca-cert FILE]... [--build-arg N=V]...\n"
+"        [--label N=V]... [--network NAME] [--context DIR]  build the agent image\n"
+"  image status [--json]      the image on the target and what the agents run\n"
 "  help                       this text\n"
 "\n"
 "Options:\n"
@@ -215,6 +219,25 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	/* `image build --target T`: after the command too, as people type it
+	 * (-t is logs' --timestamps there, so only the long form). */
+	for (c = 1; c < argc; c++) {
+		const char	*t = NULL;
+		int		 used = 1;
+
+		if (strcmp(argv[c], "--target") == 0 && c + 1 < argc)
+			t = argv[c + 1], used = 2;
+		else if (strncmp(argv[c], "--target=", 9) == 0)
+			t = argv[c] + 9;
+		if (t == NULL)
+			continue;
+		if (config_set(cfg, "target", t, ORIGIN_CLI, &cause) != 0)
+			goto fail;
+		memmove(argv + c, argv + c + used,
+		    (size_t)(argc - c - used + 1) * sizeof *argv);
+		argc -= used;
+		c--;
+	}
 
 	if (config_file == NULL)
 		path = config_default_path();

@@ -1,13 +1,14 @@
 #!/bin/sh
 # Builds the real agent image (config/agent-image) on this machine with no
-# container registry, then checks it (POSIX sh).  Steps:
+# container registry, through `sandbox-tui image build --target local` (the
+# command users run), then checks it (POSIX sh).  Steps:
 #
 #   rootfs   debootstrap --variant=minbase SUITE from this machine's apt
 #            mirror, `docker import`ed as ROOTFS_IMAGE
-#   context  the build context of Dockerfile.base: this machine's extra CA
-#            certificates (ca/) and Node.js + npm from the npm registry (node/)
-#   base     Dockerfile.base on ROOTFS_IMAGE -> BASE_IMAGE
-#   agent    Dockerfile on BASE_IMAGE (Claude Code from npm) -> IMAGE
+#   context  Node.js + npm from the npm registry (for --node)
+#   base     image build --only base --from ROOTFS_IMAGE --node ... with
+#            this machine's extra CA certificates (--ca-cert) -> BASE_IMAGE
+#   agent    image build --only agent (Claude Code from npm) -> IMAGE
 #   check    `claude --version` as user agent, the tools, the CA
 #            certificates, and what the entrypoint does
 #
@@ -24,8 +25,9 @@
 # BASE_IMAGE (sandbox-agent-base:latest), ROOTFS_IMAGE
 # (sandbox-agent-debootstrap:SUITE); DOCKER_HOST as docker reads it.
 #
-# Needs docker (a daemon is started if none answers), npm to build the base
-# and root for debootstrap (installed with apt-get when missing).
+# Needs the program (SANDBOX_TUI, default ./sandbox-tui), docker (a daemon
+# is started if none answers), npm to build the base and root for
+# debootstrap (installed with apt-get when missing).
 
 # The checks run shell code inside the image, written in single quotes.
 # shellcheck disable=SC2016
@@ -45,6 +47,17 @@ ROOTFS_IMAGE=${ROOTFS_IMAGE:-sandbox-agent-debootstrap:$SUITE}
 FORCE=${FORCE:-0}
 VERBOSE=${VERBOSE:-0}
 SRC=$T_REPO/config/agent-image
+BIN=${SANDBOX_TUI:-$T_REPO/sandbox-tui}
+[ -x "$BIN" ] || { echo "build.sh: no program at $BIN (make sandbox-tui)" >&2; exit 1; }
+# Its own config: nothing of the user's, the log of image build in T_TMP.
+export XDG_CONFIG_HOME="$T_TMP/xdg"
+mkdir -p "$XDG_CONFIG_HOME"
+
+# sandbox-tui image build ... on this machine, into the step's log.
+sbx_build() {
+	logged "$BIN" -c /dev/null --target local -o "image.base=$BASE_IMAGE" \
+	    -o "agents.image=$IMAGE" -o image.network=host image build "$@"
+}
 HASH_LABEL=sandbox-tui.build-hash
 
 STEP=setup
@@ -250,7 +263,7 @@ CA_FILES=$(find /usr/local/share/ca-certificates -type f -name '*.crt' 2>/dev/nu
 
 h=$({
 	cat "$SRC/Dockerfile.base"
-	printf 'base v1 %s %s %s %s %s %s\n' "$(image_id "$ROOTFS_IMAGE")" \
+	printf 'base v2 %s %s %s %s %s %s\n' "$(image_id "$ROOTFS_IMAGE")" \
 	    "$MIRROR" "$SEC_MIRROR" "$NODE_MAJOR" "$NPM_MAJOR" "$NODE_ARCH"
 	for f in $CA_FILES; do
 		cat "$f"
@@ -272,15 +285,7 @@ else
 	command -v npm >/dev/null 2>&1 ||
 	    fail "npm is needed to fetch Node.js from the npm registry"
 	ctx=$(t_tmpdir context) || fail "no temp dir"
-	mkdir -p "$ctx/ca" "$ctx/node/lib/node_modules/npm" "$ctx/pack" ||
-	    fail "mkdir"
-	cp "$SRC/Dockerfile.base" "$ctx/" || fail "copy Dockerfile.base"
-	n=0
-	for f in $CA_FILES; do
-		n=$((n + 1))
-		cp "$f" "$ctx/ca/host-$n-$(basename "$f")" || fail "copy $f"
-	done
-	say "$n extra CA certificate(s) from /usr/local/share/ca-certificates"
+	mkdir -p "$ctx/node/lib/node_modules/npm" "$ctx/pack" || fail "mkdir"
 	# npm checks each tarball against the registry's integrity hash.
 	(cd "$ctx/pack" && logged npm pack "node-linux-$NODE_ARCH@$NODE_MAJOR" \
 	    "npm@$NPM_MAJOR") || fail_log "npm pack node-linux-$NODE_ARCH@$NODE_MAJOR npm@$NPM_MAJOR"
@@ -303,14 +308,20 @@ else
 	say "node $("$ctx/node/bin/node" --version 2>/dev/null || echo '(does not run here)'), npm $(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$ctx/node/lib/node_modules/npm/package.json" | head -n 1)"
 	step_end built
 
-	step_begin base "Dockerfile.base -> $BASE_IMAGE"
+	step_begin base "image build --only base -> $BASE_IMAGE"
 	old=$(image_id "$BASE_IMAGE")
-	logged docker build --network host --force-rm -f "$ctx/Dockerfile.base" \
-	    -t "$BASE_IMAGE" --label "$HASH_LABEL=$h" \
-	    --build-arg BASE="$ROOTFS_IMAGE" \
+	set --
+	n=0
+	for f in $CA_FILES; do
+		set -- "$@" --ca-cert "$f"
+		n=$((n + 1))
+	done
+	say "$n extra CA certificate(s) from /usr/local/share/ca-certificates"
+	sbx_build --only base --from "$ROOTFS_IMAGE" --node "$ctx/node" \
+	    --label "$HASH_LABEL=$h" \
 	    --build-arg APT_MIRROR="$MIRROR" \
-	    --build-arg APT_SECURITY_MIRROR="$SEC_MIRROR" \
-	    --build-arg NODE_SOURCE=context "$ctx" || fail_log "docker build of Dockerfile.base"
+	    --build-arg APT_SECURITY_MIRROR="$SEC_MIRROR" "$@" ||
+	    fail_log "image build --only base"
 	rm -rf "$ctx"
 	drop_old "$old" "$BASE_IMAGE"
 	step_end built
@@ -324,20 +335,18 @@ https://registry.npmjs.org | https://registry.npmjs.org/ | undefined) REGISTRY= 
 esac
 h=$({
 	cat "$SRC/Dockerfile" "$SRC/entrypoint.sh"
-	printf 'agent v1 %s %s %s\n' "$(image_id "$BASE_IMAGE")" \
+	printf 'agent v2 %s %s %s\n' "$(image_id "$BASE_IMAGE")" \
 	    "$CLAUDE_CODE_VERSION" "$REGISTRY"
 } | hash_of)
-step_begin agent "Dockerfile (Claude Code $CLAUDE_CODE_VERSION) -> $IMAGE"
+step_begin agent "image build --only agent (Claude Code $CLAUDE_CODE_VERSION) -> $IMAGE"
 if up_to_date "$IMAGE" "$h"; then
 	step_end skipped
 else
 	old=$(image_id "$IMAGE")
-	logged docker build --network host --force-rm -f "$SRC/Dockerfile" \
-	    -t "$IMAGE" --label "$HASH_LABEL=$h" \
-	    --build-arg BASE_IMAGE="$BASE_IMAGE" \
-	    --build-arg CLAUDE_CODE_VERSION="$CLAUDE_CODE_VERSION" \
-	    --build-arg NPM_REGISTRY="$REGISTRY" "$SRC" ||
-	    fail_log "docker build of Dockerfile"
+	sbx_build --only agent --label "$HASH_LABEL=$h" \
+	    --claude-code-version "$CLAUDE_CODE_VERSION" \
+	    --build-arg NPM_REGISTRY="$REGISTRY" ||
+	    fail_log "image build --only agent"
 	drop_old "$old" "$IMAGE"
 	# Earlier bases and root fs images nothing uses any more.
 	docker image prune -f --filter "label=$HASH_LABEL" >/dev/null 2>&1

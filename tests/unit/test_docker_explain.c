@@ -17,6 +17,8 @@
 #include "gcp/docker.h"
 #include "tui/xmalloc.h"
 
+#define BUILD_IT "sandbox-tui image build makes it there, or set agents.image"
+
 struct test_docker_explain_case {
 	int		 status;
 	const char	*err;
@@ -67,30 +69,24 @@ test_docker_explain(void **state)
 		{ 125, "docker: Error response from daemon: No such image: "
 		    "sandbox-agent:latest.\nSee 'docker run --help'.\n",
 		    "ssh://h", "sandbox-agent:latest", "image sandbox-agent:"
-		    "latest is not on ssh://h: build it there (see "
-		    "sandbox-tui(1), IMAGE BUILD) or set agents.image" },
+		    "latest is not on ssh://h: " BUILD_IT },
 		{ 125, "docker: Error response from daemon: No such image: "
 		    "x:latest\n\nRun 'docker run --help' for more information\n",
-		    "local", "x:latest", "image x:latest is not on local: build "
-		    "it there (see sandbox-tui(1), IMAGE BUILD) or set "
-		    "agents.image" },
+		    "local", "x:latest", "image x:latest is not on local: "
+		    BUILD_IT },
 		/* docker image inspect, 20.10 and 28.2 */
 		{ 1, "\nError: No such image: x:latest\n", "local", "x",
-		    "image x is not on local: build it there (see "
-		    "sandbox-tui(1), IMAGE BUILD) or set agents.image" },
+		    "image x is not on local: " BUILD_IT },
 		{ 1, "Error response from daemon: no such image: x:latest: No "
 		    "such image: x:latest\n", "local", "x", "image x is not on "
-		    "local: build it there (see sandbox-tui(1), IMAGE BUILD) "
-		    "or set agents.image" },
+		    "local: " BUILD_IT },
 		{ 125, "Unable to find image 'x:1' locally\ndocker: Error "
 		    "response from daemon: Get \"https://registry-1.docker.io/v"
 		    "2/\": dial tcp: lookup registry-1.docker.io: no such host."
 		    "\nSee 'docker run --help'.\n", "local", "x:1", "image x:1 "
-		    "is not on local: build it there (see sandbox-tui(1), "
-		    "IMAGE BUILD) or set agents.image" },
+		    "is not on local: " BUILD_IT },
 		{ 1, "Error response from daemon: image x:1: not found\n",
-		    "local", "x:1", "image x:1 is not on local: build it there "
-		    "(see sandbox-tui(1), IMAGE BUILD) or set agents.image" },
+		    "local", "x:1", "image x:1 is not on local: " BUILD_IT },
 		/* Without the image, docker's own words. */
 		{ 1, "Error: No such image: x:latest\n", "local", NULL,
 		    "Error: No such image: x:latest" },
@@ -138,8 +134,7 @@ test_docker_explain(void **state)
 		{ 1, "Cannot connect to the Docker daemon at x\n", "h\033]0;x\a",
 		    NULL, "docker is not running on h?]0;x?" },
 		{ 125, "No such image: a\n", NULL, "a\nb", "image a?b is not "
-		    "on the target: build it there (see sandbox-tui(1), IMAGE "
-		    "BUILD) or set agents.image" },
+		    "on the target: " BUILD_IT },
 		{ 1, "No such container: x\033[2J\n", "local", NULL,
 		    "no container x?[2J on local" },
 	};
