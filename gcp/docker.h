@@ -84,12 +84,19 @@ struct agent_spec {
 };
 
 /*
- * `mkdir -p WS/agent-NN && docker run -dit --init --pull never --name
- * sandbox-agent-NN --hostname agent-NN --label sandbox-tui.agent=N --label
- * sandbox-tui.version=V --cap-drop ALL --security-opt no-new-privileges
- * --pids-limit P --memory M --memory-swap M --cpus C -v WS/agent-NN:/workspace
- * -w /workspace [-v SETTINGS:AGENT_SETTINGS_PATH:ro] [--env-file F] IMAGE
- * [command...]`.  Refuses an agent number outside 1..AGENT_MAX, an image
+ * `mkdir -p WS/agent-NN && (umask 077 && mkdir -p S) && chmod 700 S &&
+ * : > S/events && chmod 666 S/events && docker run -dit --init --pull never
+ * --name sandbox-agent-NN --hostname agent-NN --label sandbox-tui.agent=N
+ * --label sandbox-tui.version=V --cap-drop ALL --security-opt
+ * no-new-privileges --pids-limit P --memory M --memory-swap M --cpus C -v
+ * WS/agent-NN:/workspace -w /workspace -e SANDBOX_TUI_AGENT=NN -v
+ * S/events:/run/sandbox-tui/events [-v SETTINGS:AGENT_SETTINGS_PATH:ro]
+ * [--env-file F] IMAGE [command...]`, where S is WS/.sandbox-tui/agent-NN:
+ * Claude Code's hooks append "TIME NN waiting|done" lines to the events
+ * file, which tui/events.c follows.  S is the SSH user's and 0700, the file
+ * 0666 so that the container's user, whatever its uid, can append; only the
+ * file is mounted, never S or WS/.sandbox-tui (which holds the secrets env
+ * file).  Refuses an agent number outside 1..AGENT_MAX, an image
  * that is not a plausible docker reference, a path that is not absolute or
  * holds a line break (or a ':', which -v cannot carry), a workspace that is
  * "/" or has a "." or ".." part, a missing version, numbers out of range
@@ -126,7 +133,10 @@ void agent_stats_free(struct agent_stats *, size_t n);
  * removed if a step fails).  PATH must be absolute, with no newline.
  */
 char *docker_cmd_put_file(const char *path, char **cause);
-/* `rm -rf -- WS/agent-NN`; WS absolute, not "/", no newline, no "..". */
+/*
+ * `rm -rf -- WS/agent-NN WS/.sandbox-tui/agent-NN` (the workspace and the
+ * agent's events file); WS absolute, not "/", no newline, no "..".
+ */
 char *docker_cmd_purge(const char *workspace_dir, int n, char **cause);
 /* `docker image inspect --format '{{.Id}}' IMAGE` */
 char *docker_cmd_image_check(const char *image, char **cause);

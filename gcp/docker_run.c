@@ -36,6 +36,13 @@
 #define DOCKER_RUN_IMAGE_MAX	512
 /* docker reads an env file with a 64KiB line buffer, newline included. */
 #define DOCKER_RUN_ENV_LINE_MAX	65535
+/*
+ * An agent's events file (Claude Code's hooks append to it, tui/events.c
+ * follows it): WS/.sandbox-tui/agent-NN/events on the target, the same
+ * layout as tui/agents.h's AGENTS_STATE_DIR; mounted at this path.
+ */
+#define DOCKER_RUN_STATE_DIR	".sandbox-tui"
+#define DOCKER_RUN_EVENTS_PATH	"/run/sandbox-tui/events"
 
 /* A buffer that grows as words are appended to a command. */
 struct docker_run_buf {
@@ -184,6 +191,47 @@ docker_run_workspace(const char *ws, int n, char **cause)
 	return NULL;
 }
 
+/*
+ * Creates the agent's state directory and an empty events file, before
+ * `docker run` mounts the file.  The directory is the SSH user's, mode 0700
+ * (umask 077 also covers WS/.sandbox-tui if it is missing), so nobody else
+ * on the target reaches the file; the file itself is 0666 because the
+ * container's user (uid 1000 in our image, but any uid in another, root
+ * without capabilities in some) must append to it whoever the SSH user is
+ * (root, uid 1000 or another).  Only the file is mounted, not the
+ * directory: the agent can write lines but cannot swap the file for a link
+ * to something the follower on the target would then read.  A new
+ * container starts from an empty file, so lines left by an earlier agent
+ * of the same number are gone.  Returns the file's path; caller frees.
+ */
+/* WS/.sandbox-tui/agent-NN from WS/agent-NN; caller frees. */
+static char *
+docker_run_state_dir(const char *agent_ws, int n)
+{
+	return xasprintf("%.*s/%s/agent-%02d",
+	    (int)(strrchr(agent_ws, '/') - agent_ws), agent_ws,
+	    DOCKER_RUN_STATE_DIR, n);
+}
+
+static char *
+docker_run_state(struct docker_run_buf *b, const char *agent_ws, int n)
+{
+	char	*dir, *events;
+
+	dir = docker_run_state_dir(agent_ws, n);
+	events = xasprintf("%s/events", dir);
+	docker_run_add(b, " && (umask 077 && mkdir -p");
+	docker_run_addq(b, dir);
+	docker_run_add(b, ") && chmod 700");
+	docker_run_addq(b, dir);
+	docker_run_add(b, " && : >");
+	docker_run_addq(b, events);
+	docker_run_add(b, " && chmod 666");
+	docker_run_addq(b, events);
+	free(dir);
+	return events;
+}
+
 /* 1250 -> "1.25", 1000 -> "1", 10 -> "0.01"; caller frees. */
 static char *
 docker_run_cpus(long milli)
@@ -253,7 +301,7 @@ char *
 docker_cmd_run(const struct agent_spec *spec, int n, char **cause)
 {
 	struct docker_run_buf	 b = { NULL, 0, 0 };
-	char			*ws = NULL, *cpus = NULL;
+	char			*ws = NULL, *cpus = NULL, *events = NULL;
 	char			 name[32];
 	int			 i;
 
@@ -280,6 +328,7 @@ docker_cmd_run(const struct agent_spec *spec, int n, char **cause)
 
 	docker_run_add(&b, "mkdir -p");
 	docker_run_addq(&b, ws);
+	events = docker_run_state(&b, ws, n);
 	docker_run_add(&b, " && docker run -dit --init --pull never");
 	docker_run_addf(&b, "--name", "%s", agent_name(n, name, sizeof name));
 	docker_run_addf(&b, "--hostname", "agent-%02d", n);
@@ -295,6 +344,8 @@ docker_cmd_run(const struct agent_spec *spec, int n, char **cause)
 	docker_run_addf(&b, "--cpus", "%s", cpus);
 	docker_run_addf(&b, "-v", "%s:/workspace", ws);
 	docker_run_add(&b, " -w /workspace");
+	docker_run_addf(&b, "-e", "SANDBOX_TUI_AGENT=%02d", n);
+	docker_run_addf(&b, "-v", "%s:%s", events, DOCKER_RUN_EVENTS_PATH);
 	if (spec->settings_file != NULL) {
 		docker_run_addf(&b, "-v", "%s:%s:ro", spec->settings_file,
 		    AGENT_SETTINGS_PATH);
@@ -305,6 +356,7 @@ docker_cmd_run(const struct agent_spec *spec, int n, char **cause)
 	for (i = 0; i < spec->ncommand; i++)
 		docker_run_addq(&b, spec->command[i]);
 out:
+	free(events);
 	free(cpus);
 	free(ws);
 	return b.s;
@@ -541,14 +593,18 @@ docker_cmd_put_file(const char *path, char **cause)
 char *
 docker_cmd_purge(const char *workspace_dir, int n, char **cause)
 {
-	char	*ws, *qws, *cmd;
+	char	*ws, *qws, *state, *qstate, *cmd;
 
 	if (!docker_run_agent_ok(n, cause))
 		return NULL;
 	if ((ws = docker_run_workspace(workspace_dir, n, cause)) == NULL)
 		return NULL;
+	state = docker_run_state_dir(ws, n);
 	qws = sh_quote(ws);
-	cmd = xasprintf("rm -rf -- %s", qws);
+	qstate = sh_quote(state);
+	cmd = xasprintf("rm -rf -- %s %s", qws, qstate);
+	free(qstate);
+	free(state);
 	free(qws);
 	free(ws);
 	return cmd;

@@ -16,6 +16,7 @@
 #include "tui/image.h"
 #include "tui/attention.h"
 #include "tui/cmd.h"
+#include "tui/events.h"
 #include "tui/logs.h"
 #include "tui/loop.h"
 #include "tui/xmalloc.h"
@@ -63,6 +64,7 @@ app_free(struct app *app)
 	app->panes = NULL;
 	app->npanes = 0;
 	attention_free(app);
+	events_free(app);
 	if (app->conn != NULL)
 		conn_free(app->conn);
 	app->conn = NULL;
@@ -288,6 +290,7 @@ app_conn_state(struct conn *c, void *arg)
 				pane_detach(app, app->panes[i],
 				    "connection lost");
 		}
+		events_stop(app);
 		app->listing = 0;
 		loop_timer_cancel(app->loop, app->refresh_timer);
 		app->refresh_timer = 0;
@@ -340,6 +343,7 @@ app_drop_conn(struct app *app)
 		if (app->panes[i]->chan != NULL)
 			pane_detach(app, app->panes[i], "reconnecting");
 	}
+	events_stop(app);
 	app->listing = 0;
 	app->list_again = 0;
 	loop_timer_cancel(app->loop, app->refresh_timer);
@@ -542,6 +546,8 @@ app_reconcile(struct app *app, struct agent_info *agents, size_t n)
 		else
 			pane_replay(app, p);
 	}
+	/* After the attaches: an event marks only a pane with a channel. */
+	events_update(app);
 }
 
 static void

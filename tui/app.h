@@ -159,6 +159,9 @@ struct app {
 	/* image build (image_build.c): one at a time. */
 	struct image_job *image_job;
 
+	/* Claude Code's hook events, followed on the target (events.c). */
+	struct events	*events;
+
 	/* Non-interactive command (cli.c): run once connected, then quit. */
 	int		 cli;
 	int		 cli_argc;

@@ -1,10 +1,10 @@
 /*
  * Unit tests for gcp/docker_run.c: the exact commands that create and
  * manage agent containers, every refusal, what a real /bin/sh makes of the
- * commands (with a stand-in docker, and for real for the file and
- * workspace commands), `docker stats` parsing with lines captured from
- * docker 20.10, and the secrets env file.  docker_explain() is in
- * test_docker_explain.c.
+ * commands (with a stand-in docker, and for real for the file, workspace
+ * and state directory commands), `docker stats` parsing with lines
+ * captured from docker 20.10, and the secrets env file.  docker_explain()
+ * is in test_docker_explain.c.
  */
 
 #include <setjmp.h>
@@ -52,6 +52,12 @@ test_docker_run_exact(void **state)
 	assert_null(cause);
 	assert_string_equal(cmd,
 	    "mkdir -p '/home/agent/workspaces/agent-03' && "
+	    "(umask 077 && mkdir -p "
+	    "'/home/agent/workspaces/.sandbox-tui/agent-03') && "
+	    "chmod 700 '/home/agent/workspaces/.sandbox-tui/agent-03' && "
+	    ": > '/home/agent/workspaces/.sandbox-tui/agent-03/events' && "
+	    "chmod 666 "
+	    "'/home/agent/workspaces/.sandbox-tui/agent-03/events' && "
 	    "docker run -dit --init --pull never "
 	    "--name 'sandbox-agent-03' --hostname 'agent-03' "
 	    "--label 'sandbox-tui.agent=3' --label 'sandbox-tui.version=0.1' "
@@ -59,6 +65,9 @@ test_docker_run_exact(void **state)
 	    "--pids-limit '512' --memory '4294967296' "
 	    "--memory-swap '4294967296' --cpus '1.25' "
 	    "-v '/home/agent/workspaces/agent-03:/workspace' -w /workspace "
+	    "-e 'SANDBOX_TUI_AGENT=03' "
+	    "-v '/home/agent/workspaces/.sandbox-tui/agent-03/events:"
+	    "/run/sandbox-tui/events' "
 	    "-v '/home/agent/.sandbox-tui/managed-settings.json:"
 	    "/etc/claude-code/managed-settings.json:ro' "
 	    "--env-file '/home/agent/.sandbox-tui/agent-03.env' "
@@ -76,6 +85,10 @@ test_docker_run_exact(void **state)
 	assert_null(cause);
 	assert_string_equal(cmd,
 	    "mkdir -p '/ws/agent-12' && "
+	    "(umask 077 && mkdir -p '/ws/.sandbox-tui/agent-12') && "
+	    "chmod 700 '/ws/.sandbox-tui/agent-12' && "
+	    ": > '/ws/.sandbox-tui/agent-12/events' && "
+	    "chmod 666 '/ws/.sandbox-tui/agent-12/events' && "
 	    "docker run -dit --init --pull never "
 	    "--name 'sandbox-agent-12' --hostname 'agent-12' "
 	    "--label 'sandbox-tui.agent=12' --label 'sandbox-tui.version=0.1' "
@@ -83,6 +96,8 @@ test_docker_run_exact(void **state)
 	    "--pids-limit '512' --memory '4294967296' "
 	    "--memory-swap '4294967296' --cpus '1.25' "
 	    "-v '/ws/agent-12:/workspace' -w /workspace "
+	    "-e 'SANDBOX_TUI_AGENT=12' "
+	    "-v '/ws/.sandbox-tui/agent-12/events:/run/sandbox-tui/events' "
 	    "'registry.example.com:5000/team/agent@sha256:0123abcd' "
 	    "'claude' '--model' 'it'\\''s'");
 	free(cmd);
@@ -348,6 +363,7 @@ test_docker_run_round_trip(void **state)
 	char			*words[] = { "sh", "-c", "echo \"'\" $HOME" };
 	char			*ws, *cmd, *out, *expect, *agent;
 	struct stat		 sb;
+	FILE			*f;
 	int			 status;
 
 	(void)state;
@@ -370,14 +386,50 @@ test_docker_run_round_trip(void **state)
 	    "[--pids-limit][512][--memory][4294967296]"
 	    "[--memory-swap][4294967296][--cpus][1.25]"
 	    "[-v][%s/agent-05:/workspace][-w][/workspace]"
+	    "[-e][SANDBOX_TUI_AGENT=05]"
+	    "[-v][%s/.sandbox-tui/agent-05/events:/run/sandbox-tui/events]"
 	    "[-v][/etc/a b/settings 'x'.json:"
 	    "/etc/claude-code/managed-settings.json:ro]"
 	    "[--env-file][/run/e $HOME.env][sandbox-agent:latest]"
-	    "[sh][-c][echo \"'\" $HOME]\n", ws);
+	    "[sh][-c][echo \"'\" $HOME]\n", ws, ws);
 	assert_string_equal(out, expect);
 	agent = xasprintf("%s/agent-05", ws);
 	assert_int_equal(stat(agent, &sb), 0);
 	assert_true(S_ISDIR(sb.st_mode));
+	free(agent);
+	/* The state directory only its owner enters; the events file, empty,
+	 * that any container user can append to. */
+	agent = xasprintf("%s/.sandbox-tui/agent-05", ws);
+	assert_int_equal(stat(agent, &sb), 0);
+	assert_true(S_ISDIR(sb.st_mode));
+	assert_int_equal(sb.st_mode & 07777, 0700);
+	free(agent);
+	agent = xasprintf("%s/.sandbox-tui", ws);
+	assert_int_equal(stat(agent, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0700);
+	free(agent);
+	agent = xasprintf("%s/.sandbox-tui/agent-05/events", ws);
+	assert_int_equal(stat(agent, &sb), 0);
+	assert_true(S_ISREG(sb.st_mode));
+	assert_int_equal(sb.st_mode & 07777, 0666);
+	assert_int_equal(sb.st_size, 0);
+	/* A new agent of the same number: old lines go, the mode is fixed. */
+	f = fopen(agent, "w");
+	assert_non_null(f);
+	fputs("1 5 done\n", f);
+	fclose(f);
+	free(out);
+	out = xasprintf("%s/.sandbox-tui/agent-05", ws);
+	assert_int_equal(chmod(out, 0755), 0);
+	free(out);
+	out = test_docker_run_fake(cmd, &status);
+	assert_int_equal(status, 0);
+	assert_int_equal(stat(agent, &sb), 0);
+	assert_int_equal(sb.st_size, 0);
+	free(agent);
+	agent = xasprintf("%s/.sandbox-tui/agent-05", ws);
+	assert_int_equal(stat(agent, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0700);
 	free(agent);
 	free(expect);
 	free(out);
@@ -670,14 +722,15 @@ test_docker_run_purge(void **state)
 	static const char *bad[] = {
 		"ws", "", "/", "//", "/ws\n", "/a/../..", "/a/.", "/a:b",
 	};
-	char		*cmd, *cause = NULL, *dir, *a5, *a6, *f5;
+	char		*cmd, *cause = NULL, *dir, *a5, *a6, *f5, *s5;
 	struct stat	 sb;
 	size_t		 i;
 	FILE		*f;
 
 	(void)state;
 	cmd = docker_cmd_purge("/home/u/workspaces", 7, &cause);
-	assert_string_equal(cmd, "rm -rf -- '/home/u/workspaces/agent-07'");
+	assert_string_equal(cmd, "rm -rf -- '/home/u/workspaces/agent-07' "
+	    "'/home/u/workspaces/.sandbox-tui/agent-07'");
 	free(cmd);
 	assert_null(cause);
 	assert_null(docker_cmd_purge("/ws", 0, &cause));
@@ -692,21 +745,28 @@ test_docker_run_purge(void **state)
 	}
 	assert_null(docker_cmd_purge(NULL, 5, NULL));
 
-	/* For real: agent-05 goes, agent-06 stays. */
+	/* For real: agent-05 and its events go, agent-06 stays. */
 	dir = test_docker_run_tmpdir();
 	a5 = xasprintf("%s/agent-05", dir);
 	a6 = xasprintf("%s/agent-06", dir);
 	f5 = xasprintf("%s/agent-05/f", dir);
+	s5 = xasprintf("%s/.sandbox-tui/agent-05", dir);
 	assert_int_equal(mkdir(a5, 0700), 0);
 	assert_int_equal(mkdir(a6, 0700), 0);
 	f = fopen(f5, "w");
 	assert_non_null(f);
 	fclose(f);
+	*strrchr(s5, '/') = '\0';
+	assert_int_equal(mkdir(s5, 0700), 0);
+	s5[strlen(s5)] = '/';
+	assert_int_equal(mkdir(s5, 0700), 0);
 	cmd = docker_cmd_purge(dir, 5, NULL);
 	assert_int_equal(test_docker_run_sh(cmd, NULL), 0);
 	assert_int_not_equal(stat(a5, &sb), 0);
+	assert_int_not_equal(stat(s5, &sb), 0);
 	assert_int_equal(stat(a6, &sb), 0);
 	free(cmd);
+	free(s5);
 	free(f5);
 	free(a6);
 	free(a5);
