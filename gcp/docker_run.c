@@ -232,6 +232,36 @@ docker_run_state(struct docker_run_buf *b, const char *agent_ws, int n)
 	return events;
 }
 
+/*
+ * Gives the workspace to the uid the image names in its label
+ * sandbox-tui.uid (the bundled image: its user agent, 1000), so that the
+ * agent can write it whoever the SSH user is.  The SSH user chowns when it
+ * may (root); otherwise docker does, which it may use anyway: a throwaway
+ * container of the same image with only CAP_CHOWN.  Only the top: files a
+ * user put there keep their owners.  An image without the label (any
+ * other) is left alone, and a failure here is not fatal: the bundled
+ * entrypoint then says what to chown.
+ */
+static void
+docker_run_owner(struct docker_run_buf *b, const char *agent_ws,
+    const char *image)
+{
+	docker_run_add(b, " && { u=$(docker image inspect --format");
+	docker_run_addq(b, "{{index .Config.Labels \"sandbox-tui.uid\"}}");
+	docker_run_addq(b, image);
+	docker_run_add(b, " 2>/dev/null) || u=; case $u in ''|*[!0-9]*) ;; "
+	    "*) [ \"$(stat -c %u");
+	docker_run_addq(b, agent_ws);
+	docker_run_add(b, ")\" = \"$u\" ] || chown \"$u:$u\"");
+	docker_run_addq(b, agent_ws);
+	docker_run_add(b, " 2>/dev/null || docker run --rm --pull never "
+	    "--network none --user 0:0 --cap-drop ALL --cap-add CHOWN "
+	    "--entrypoint chown");
+	docker_run_addf(b, "-v", "%s:/w", agent_ws);
+	docker_run_addq(b, image);
+	docker_run_add(b, " \"$u:$u\" /w >/dev/null 2>&1 || :;; esac; }");
+}
+
 /* 1250 -> "1.25", 1000 -> "1", 10 -> "0.01"; caller frees. */
 static char *
 docker_run_cpus(long milli)
@@ -328,6 +358,7 @@ docker_cmd_run(const struct agent_spec *spec, int n, char **cause)
 
 	docker_run_add(&b, "mkdir -p");
 	docker_run_addq(&b, ws);
+	docker_run_owner(&b, ws, spec->image);
 	events = docker_run_state(&b, ws, n);
 	docker_run_add(&b, " && docker run -dit --init --pull never");
 	docker_run_addf(&b, "--name", "%s", agent_name(n, name, sizeof name));

@@ -171,6 +171,24 @@ sbx image build --build-arg 'A B=c' --context "$CTX"
 t_check "a bad --build-arg is refused with its name" sh -c \
     "[ $RC != 0 ] && grep -q \"build argument 'A B=c'\" '$ERR'"
 
+# ---- workspaces belong to the image's user ----------------------------------
+
+# The bundled image names its user's uid in the label sandbox-tui.uid; an
+# image without the label leaves the workspace to the SSH user (root here).
+WS=$T_TMP/ws
+printf 'FROM %s\nLABEL sandbox-tui.uid=4242\n' "$AGENT_IMAGE" >"$CTX/Dockerfile"
+sbx image build --context "$CTX"
+sbx -o "agents.workspace_dir=$WS" agents start 1
+t_check "a new workspace is given to the uid of the image's label" sh -c \
+    "[ $RC = 0 ] && [ \"\$(stat -c %u:%g '$WS/agent-01')\" = 4242:4242 ]"
+agents_rm_all
+printf 'FROM %s\n' "$AGENT_IMAGE" >"$CTX/Dockerfile"
+sbx image build --context "$CTX"
+sbx -o "agents.workspace_dir=$WS" agents start 2
+t_check "an image without the label leaves the workspace to the SSH user" sh -c \
+    "[ $RC = 0 ] && [ \"\$(stat -c %u '$WS/agent-02')\" = 0 ]"
+agents_rm_all
+
 # ---- local, and --target after the command --------------------------------
 
 docker rmi -f "$TAG" >/dev/null 2>&1

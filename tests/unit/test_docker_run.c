@@ -52,6 +52,16 @@ test_docker_run_exact(void **state)
 	assert_null(cause);
 	assert_string_equal(cmd,
 	    "mkdir -p '/home/agent/workspaces/agent-03' && "
+	    "{ u=$(docker image inspect --format "
+	    "'{{index .Config.Labels \"sandbox-tui.uid\"}}' "
+	    "'sandbox-agent:latest' 2>/dev/null) || u=; "
+	    "case $u in ''|*[!0-9]*) ;; *) "
+	    "[ \"$(stat -c %u '/home/agent/workspaces/agent-03')\" = \"$u\" ] || "
+	    "chown \"$u:$u\" '/home/agent/workspaces/agent-03' 2>/dev/null || "
+	    "docker run --rm --pull never --network none --user 0:0 "
+	    "--cap-drop ALL --cap-add CHOWN --entrypoint chown "
+	    "-v '/home/agent/workspaces/agent-03:/w' 'sandbox-agent:latest' "
+	    "\"$u:$u\" /w >/dev/null 2>&1 || :;; esac; } && "
 	    "(umask 077 && mkdir -p "
 	    "'/home/agent/workspaces/.sandbox-tui/agent-03') && "
 	    "chmod 700 '/home/agent/workspaces/.sandbox-tui/agent-03' && "
@@ -84,7 +94,16 @@ test_docker_run_exact(void **state)
 	cmd = docker_cmd_run(&spec, 12, &cause);
 	assert_null(cause);
 	assert_string_equal(cmd,
-	    "mkdir -p '/ws/agent-12' && "
+	    "mkdir -p '/ws/agent-12' && { u=$(docker image inspect "
+	    "--format '{{index .Config.Labels \"sandbox-tui.uid\"}}' "
+	    "'registry.example.com:5000/team/agent@sha256:0123abcd' "
+	    "2>/dev/null) || u=; case $u in ''|*[!0-9]*) ;; *) "
+	    "[ \"$(stat -c %u '/ws/agent-12')\" = \"$u\" ] || "
+	    "chown \"$u:$u\" '/ws/agent-12' 2>/dev/null || docker run --rm "
+	    "--pull never --network none --user 0:0 --cap-drop ALL "
+	    "--cap-add CHOWN --entrypoint chown -v '/ws/agent-12:/w' "
+	    "'registry.example.com:5000/team/agent@sha256:0123abcd' "
+	    "\"$u:$u\" /w >/dev/null 2>&1 || :;; esac; } && "
 	    "(umask 077 && mkdir -p '/ws/.sandbox-tui/agent-12') && "
 	    "chmod 700 '/ws/.sandbox-tui/agent-12' && "
 	    ": > '/ws/.sandbox-tui/agent-12/events' && "
