@@ -68,6 +68,13 @@ void agent_info_free(struct agent_info *, size_t n);
 
 /* Where the Claude Code settings file is mounted in an agent container. */
 #define AGENT_SETTINGS_PATH "/etc/claude-code/managed-settings.json"
+/*
+ * The program's files on the target live in WORKSPACE_DIR/AGENT_STATE_DIR;
+ * each agent's events file (its hooks append to it) is
+ * AGENT_STATE_DIR/agent-NN/events there, mounted at AGENT_EVENTS_PATH.
+ */
+#define AGENT_STATE_DIR ".sandbox-tui"
+#define AGENT_EVENTS_PATH "/run/sandbox-tui/events"
 
 struct agent_spec {
 	const char	*image;

@@ -36,13 +36,6 @@
 #define DOCKER_RUN_IMAGE_MAX	512
 /* docker reads an env file with a 64KiB line buffer, newline included. */
 #define DOCKER_RUN_ENV_LINE_MAX	65535
-/*
- * An agent's events file (Claude Code's hooks append to it, tui/events.c
- * follows it): WS/.sandbox-tui/agent-NN/events on the target, the same
- * layout as tui/agents.h's AGENTS_STATE_DIR; mounted at this path.
- */
-#define DOCKER_RUN_STATE_DIR	".sandbox-tui"
-#define DOCKER_RUN_EVENTS_PATH	"/run/sandbox-tui/events"
 
 /* A buffer that grows as words are appended to a command. */
 struct docker_run_buf {
@@ -210,7 +203,7 @@ docker_run_state_dir(const char *agent_ws, int n)
 {
 	return xasprintf("%.*s/%s/agent-%02d",
 	    (int)(strrchr(agent_ws, '/') - agent_ws), agent_ws,
-	    DOCKER_RUN_STATE_DIR, n);
+	    AGENT_STATE_DIR, n);
 }
 
 static char *
@@ -376,7 +369,7 @@ docker_cmd_run(const struct agent_spec *spec, int n, char **cause)
 	docker_run_addf(&b, "-v", "%s:/workspace", ws);
 	docker_run_add(&b, " -w /workspace");
 	docker_run_addf(&b, "-e", "SANDBOX_TUI_AGENT=%02d", n);
-	docker_run_addf(&b, "-v", "%s:%s", events, DOCKER_RUN_EVENTS_PATH);
+	docker_run_addf(&b, "-v", "%s:%s", events, AGENT_EVENTS_PATH);
 	if (spec->settings_file != NULL) {
 		docker_run_addf(&b, "-v", "%s:%s:ro", spec->settings_file,
 		    AGENT_SETTINGS_PATH);

@@ -4,8 +4,10 @@
  * container `agents start` makes with docker run (gcp/docker_run.c): the
  * name, hostname, labels, init, a TTY with stdin, every capability
  * dropped, no-new-privileges, the pids, memory (= memory + swap) and CPU
- * limits, the workspace and the read-only Claude Code settings, the env
- * file, the default bridge network, and an image that is never pulled.
+ * limits, the workspace, the events file Claude Code's hooks append to
+ * (SANDBOX_TUI_AGENT names the agent in them) and the read-only Claude
+ * Code settings, the env file, the default bridge network, and an image
+ * that is never pulled.
  *
  * Every string value is a YAML double-quoted scalar (export_yaml_quote),
  * so no value can turn into a number, a boolean, a null or more YAML;
@@ -157,8 +159,16 @@ export_compose_service(struct export_buf *b, const struct export_ctx *ctx,
 	export_buf_printf(b, "    memswap_limit: %lld\n", ctx->memory);
 	export_buf_printf(b, "    cpus: %s\n", cpus);
 	export_compose_kv(b, 4, "working_dir", "/workspace");
+	export_buf_add(b, "    environment:\n");
+	s = xasprintf("%02d", a->n);
+	export_compose_kv(b, 6, "SANDBOX_TUI_AGENT", s);
+	free(s);
 	export_buf_add(b, "    volumes:\n");
 	s = xasprintf("%s/agent-%02d:/workspace", ws, a->n);
+	export_compose_item(b, 6, s);
+	free(s);
+	s = xasprintf("%s/" AGENT_STATE_DIR "/agent-%02d/events:"
+	    AGENT_EVENTS_PATH, ws, a->n);
 	export_compose_item(b, 6, s);
 	free(s);
 	if (ctx->settings_file != NULL) {
@@ -215,7 +225,12 @@ export_compose_text(const struct export_ctx *ctx, char **cause)
 	    "#   docker compose -f docker-compose.yml -p sandbox-agents up -d\n"
 	    "# The image must exist on the host (it is never pulled).  "
 	    "Secrets stay in the\n"
-	    "# env file, which this file names but never reads.\n");
+	    "# env file, which this file names but never reads.  Each agent's "
+	    "events file\n"
+	    "# must exist as a file first (agents start makes it; docker would "
+	    "make a\n"
+	    "# folder): mkdir -p DIR && touch DIR/events && chmod 666 "
+	    "DIR/events.\n");
 	export_buf_add(&b, "services:\n");
 	for (i = 0; i < ctx->nagents; i++)
 		export_compose_service(&b, ctx, &v[i], ws, cpus);

@@ -98,7 +98,7 @@ char *agents_list_format(const struct agent_info *, size_t,
 char *agents_list_state(const struct agent_info *);
 
 /* Where the uploads go on the target, under agents.workspace_dir. */
-#define AGENTS_STATE_DIR	".sandbox-tui"
+#define AGENTS_STATE_DIR	AGENT_STATE_DIR	/* gcp/docker.h */
 #define AGENTS_ENV_FILE		"agents.env"
 #define AGENTS_SETTINGS_FILE	"claude-settings.json"
 

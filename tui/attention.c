@@ -12,9 +12,10 @@
  * still.
  *
  * Claude Code says so itself when its hooks are installed (the shipped
- * settings): a Notification or Stop hook prints an OSC 777 notification
- * to the terminal, and the pane waits from then until the user types into
- * it, whatever the screen does meanwhile.
+ * settings): a Notification or Stop hook appends a line to the agent's
+ * events file, which events.c follows, and also prints an OSC 777
+ * notification to its terminal if it can; either way the pane waits from
+ * then until the user types into it, whatever the screen does meanwhile.
  *
  * notify.command runs through /bin/sh when a pane starts waiting or rings
  * the bell, detached (double fork, own session, stdio on /dev/null) so it

@@ -27,8 +27,8 @@ int attention_screen(struct vt *, const regex_t *wait, const regex_t *busy);
 void attention_output(struct app *, struct pane *);
 /* The pane's channel is gone or the pane is being freed. */
 void attention_stop(struct app *, struct pane *);
-/* The agent sent a notification (OSC 777, from Claude Code's hooks):
- * waiting, until the user types into it. */
+/* Claude Code's hooks said it waits or is done (its events file, or an
+ * OSC 777 on its terminal): waiting, until the user types into it. */
 void attention_told(struct app *, struct pane *, const char *body);
 /* The user sent input to the pane. */
 void attention_input(struct app *, struct pane *);

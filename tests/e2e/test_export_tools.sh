@@ -404,7 +404,10 @@ for n in (1, 2):
         "pids_limit": 128, "mem_limit": 268435456,
         "memswap_limit": 268435456, "cpus": 1.5,
         "working_dir": "/workspace",
+        "environment": {"SANDBOX_TUI_AGENT": "%02d" % n},
         "volumes": ["%s/agent-%02d:/workspace" % (ws, n),
+                    "%s/.sandbox-tui/agent-%02d/events:"
+                    "/run/sandbox-tui/events" % (ws, n),
                     tmp + "/settings.json:"
                     "/etc/claude-code/managed-settings.json:ro"],
         "env_file": [tmp + "/agents.env"],
@@ -436,6 +439,8 @@ if [ "$DOCKER" = 1 ] && [ -n "$dc" ]; then
 	    [ "$got" = "[ALL] [no-new-privileges:true] 128 268435456 268435456 1500000000 true true true /workspace agent-02 2" ] &&
 	    docker inspect -f '{{range .Mounts}}{{.Source}}>{{.Destination}}:{{.RW}};{{end}}' \
 	    sandbox-agent-02 | grep -qF "$WS/agent-02>/workspace:true;" &&
+	    docker inspect -f '{{range .Mounts}}{{.Source}}>{{.Destination}}:{{.RW}};{{end}}' \
+	    sandbox-agent-02 | grep -qF "$WS/.sandbox-tui/agent-02/events>/run/sandbox-tui/events:true;" &&
 	    docker exec sandbox-agent-02 sh -c 'echo "$AGENT_TOKEN"' |
 	    grep -qx tok-compose-secret; then
 		t_ok "compose: up makes the agents with the limits, mounts and env file"
