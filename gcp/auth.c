@@ -1,6 +1,7 @@
 /*
- * Google credentials: finding them (auth_new, files only) and turning them
- * into access tokens (auth_token, through http.c on the event loop).
+ * Google credentials: finding them (auth_new; the files are read and
+ * checked in auth_file.c) and turning them into access tokens (auth_token,
+ * through http.c on the event loop).
  *
  * There is at most one token request in flight.  Callers that ask while
  * it runs join a queue and are all answered by it; each waiter carries the
@@ -15,71 +16,27 @@
  * others can read is used anyway, as gcloud and Google's libraries do, but
  * auth_warning() says so.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <jansson.h>
 #include <openssl/crypto.h>
 
 #include "gcp/auth.h"
+#include "gcp/auth_private.h"
 #include "gcp/gcloud.h"
 #include "gcp/http.h"
 #include "tui/xmalloc.h"
 
-#define AUTH_TOKEN_URI		"https://oauth2.googleapis.com/token"
 #define AUTH_METADATA_HOST	"metadata.google.internal"
 #define AUTH_METADATA_PATH \
 	"/computeMetadata/v1/instance/service-accounts/default/token"
 #define AUTH_JWT_GRANT		"urn:ietf:params:oauth:grant-type:jwt-bearer"
-#define AUTH_DMI_PRODUCT	"/sys/class/dmi/id/product_name"
-/* Key files are a few KiB; anything much larger is not one. */
-#define AUTH_FILE_MAX		(64 * 1024)
 /* Refresh this long before expiry (or at half life, if shorter). */
 #define AUTH_MARGIN_MS		(5 * 60 * 1000)
 #define AUTH_DEFAULT_LIFE	3600
-
-struct auth_waiter {
-	uint64_t		 id;
-	uint64_t		 gen;
-	auth_cb			 cb;
-	void			*arg;
-	struct auth_waiter	*next;
-};
-
-struct auth {
-	struct http		*http;
-	enum auth_kind		 kind;
-	char			*describe;
-	char			*project;
-	char			*warning;
-	char			*url;		/* token endpoint */
-	char			*host;		/* its host[:port] */
-
-	char			*client_email;	/* service account */
-	char			*key_id;
-	char			*private_key;	/* PEM; wiped */
-	char			*client_id;	/* authorized user */
-	char			*client_secret;	/* wiped */
-	char			*refresh_token;	/* wiped */
-
-	char			*token;		/* wiped */
-	int64_t			 fresh_until;	/* monotonic ms */
-	int			 fetching;
-	uint64_t		 fetch;		/* http id, 0 if none yet */
-	uint64_t		 gen;		/* of the next fetch */
-	uint64_t		 next_id;
-	struct auth_waiter	*waiters;	/* oldest first */
-
-	int			 busy;		/* calls on the stack */
-	int			 dead;		/* freed while busy */
-};
 
 static int64_t
 auth_now_ms(void)
@@ -90,7 +47,7 @@ auth_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void
+void
 auth_wipe(char **s)
 {
 	if (*s != NULL) {
@@ -101,7 +58,7 @@ auth_wipe(char **s)
 }
 
 /* Wipes a string jansson holds before the value is released. */
-static void
+void
 auth_wipe_json_string(json_t *j)
 {
 	if (json_is_string(j))
@@ -143,42 +100,6 @@ auth_leave(struct auth *a)
 		auth_destroy(a);
 }
 
-/* host[:port] of an http or https URL, or NULL; caller frees. */
-static char *
-auth_url_host(const char *url, int *https)
-{
-	const char	*p;
-	size_t		 len;
-
-	if (strncasecmp(url, "https://", 8) == 0) {
-		*https = 1;
-		p = url + 8;
-	} else if (strncasecmp(url, "http://", 7) == 0) {
-		*https = 0;
-		p = url + 7;
-	} else
-		return NULL;
-	len = strcspn(p, "/?#");
-	if (len == 0 || memchr(p, '@', len) != NULL)
-		return NULL;
-	return xstrndup(p, len);
-}
-
-/* Plain http is only for a test server on this machine. */
-static int
-auth_loopback(const char *host)
-{
-	size_t	len;
-
-	if (strncmp(host, "[::1]", 5) == 0)
-		return host[5] == '\0' || host[5] == ':';
-	len = strcspn(host, ":");
-	if (len == 9 && strncmp(host, "localhost", 9) == 0)
-		return 1;
-	return strncmp(host, "127.", 4) == 0 &&
-	    strspn(host, "0123456789.") == len;
-}
-
 /* Appends name=value to a form body, value URL-encoded (RFC 3986). */
 static void
 auth_form_add(char **body, const char *name, const char *value)
@@ -212,264 +133,6 @@ auth_form_add(char **body, const char *name, const char *value)
 	*p = '\0';
 	auth_wipe(body);
 	*body = out;
-}
-
-/*
- * Reads a credentials file whole into a buffer the caller wipes and
- * frees.  ENOENT is left in *missing so discovery can move on.
- */
-static char *
-auth_read_file(const char *path, const char *via, struct stat *sb,
-    size_t *lenp, int *missing, char **cause)
-{
-	char	*buf;
-	ssize_t	 n;
-	size_t	 len = 0;
-	int	 fd;
-
-	*missing = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		*missing = errno == ENOENT;
-		*cause = xasprintf("%s%s: %s", path, via, strerror(errno));
-		return NULL;
-	}
-	if (fstat(fd, sb) == -1) {
-		*cause = xasprintf("%s%s: %s", path, via, strerror(errno));
-		close(fd);
-		return NULL;
-	}
-	if (!S_ISREG(sb->st_mode)) {
-		*cause = xasprintf("%s%s: not a regular file", path, via);
-		close(fd);
-		return NULL;
-	}
-	buf = xmalloc(AUTH_FILE_MAX + 1);
-	for (;;) {
-		n = read(fd, buf + len, AUTH_FILE_MAX + 1 - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += n;
-		if (len > AUTH_FILE_MAX)
-			break;
-	}
-	close(fd);
-	if (n == -1 || len > AUTH_FILE_MAX) {
-		*cause = n == -1 ?
-		    xasprintf("%s%s: %s", path, via, strerror(errno)) :
-		    xasprintf("%s%s: too large for a credentials file", path,
-		    via);
-		OPENSSL_cleanse(buf, len);
-		free(buf);
-		return NULL;
-	}
-	buf[len] = '\0';
-	*lenp = len;
-	return buf;
-}
-
-/*
- * A string field of a credentials file: 0 and *out NULL when absent and
- * optional, -1 with *cause naming the file and field otherwise.
- */
-static int
-auth_field(json_t *o, const char *file, const char *name, int required,
-    char **out, char **cause)
-{
-	json_t	*j = json_object_get(o, name);
-
-	*out = NULL;
-	if (j == NULL || json_is_null(j) ||
-	    (json_is_string(j) && json_string_length(j) == 0)) {
-		if (!required)
-			return 0;
-		*cause = xasprintf("%s: field %s is missing", file, name);
-		return -1;
-	}
-	if (!json_is_string(j) || strlen(json_string_value(j)) !=
-	    json_string_length(j)) {
-		*cause = xasprintf("%s: field %s is not a string", file, name);
-		return -1;
-	}
-	*out = xstrdup(json_string_value(j));
-	return 0;
-}
-
-/* token_uri: checked here so that no secret goes to a mistyped URL. */
-static int
-auth_set_url(struct auth *a, const char *file, char *url, char **cause)
-{
-	int	 https;
-
-	if (url == NULL)
-		url = xstrdup(AUTH_TOKEN_URI);
-	a->url = url;
-	if ((a->host = auth_url_host(url, &https)) == NULL) {
-		*cause = xasprintf("%s: field token_uri is not an http(s) URL",
-		    file);
-		return -1;
-	}
-	if (!https && !auth_loopback(a->host)) {
-		*cause = xasprintf("%s: field token_uri must be an https URL "
-		    "(plain http only to this machine)", file);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-auth_load_service_account(struct auth *a, json_t *o, const char *file,
-    char **cause)
-{
-	char	*url, *jwt, *why = NULL;
-
-	if (auth_field(o, file, "client_email", 1, &a->client_email,
-	    cause) != 0 ||
-	    auth_field(o, file, "private_key", 1, &a->private_key,
-	    cause) != 0 ||
-	    auth_field(o, file, "private_key_id", 0, &a->key_id, cause) != 0 ||
-	    auth_field(o, file, "project_id", 0, &a->project, cause) != 0 ||
-	    auth_field(o, file, "token_uri", 0, &url, cause) != 0 ||
-	    auth_set_url(a, file, url, cause) != 0)
-		return -1;
-	/* Signing once now reports a bad key before any request is made. */
-	jwt = auth_jwt(a->client_email, a->key_id, a->private_key, a->url,
-	    AUTH_SCOPE, (int64_t)time(NULL), &why);
-	if (jwt == NULL) {
-		*cause = xasprintf("%s: field private_key: %s", file,
-		    strncmp(why, "private key: ", 13) == 0 ? why + 13 : why);
-		free(why);
-		return -1;
-	}
-	auth_wipe(&jwt);
-	a->kind = AUTH_SERVICE_ACCOUNT;
-	a->describe = xasprintf("service account %s (%s)", a->client_email,
-	    file);
-	return 0;
-}
-
-static int
-auth_load_authorized_user(struct auth *a, json_t *o, const char *file,
-    char **cause)
-{
-	char	*url;
-
-	if (auth_field(o, file, "client_id", 1, &a->client_id, cause) != 0 ||
-	    auth_field(o, file, "client_secret", 1, &a->client_secret,
-	    cause) != 0 ||
-	    auth_field(o, file, "refresh_token", 1, &a->refresh_token,
-	    cause) != 0 ||
-	    auth_field(o, file, "token_uri", 0, &url, cause) != 0 ||
-	    auth_set_url(a, file, url, cause) != 0)
-		return -1;
-	a->kind = AUTH_AUTHORIZED_USER;
-	a->describe = xasprintf("user credentials (%s)", file);
-	return 0;
-}
-
-/* Wipes every string in a parsed credentials file before it is freed. */
-static void
-auth_wipe_json(json_t *o)
-{
-	const char	*k;
-	json_t		*v;
-
-	json_object_foreach(o, k, v)
-		auth_wipe_json_string(v);
-}
-
-/* Parses a credentials file already read into buf. */
-static int
-auth_load_json(struct auth *a, const char *file, const char *buf,
-    char **cause)
-{
-	json_t		*o;
-	json_error_t	 jerr;
-	char		*type = NULL, *near;
-	int		 rc = -1;
-
-	if ((o = json_loads(buf, JSON_REJECT_DUPLICATES, &jerr)) == NULL) {
-		/* jansson quotes the text "near" the error: maybe the key. */
-		if ((near = strstr(jerr.text, " near ")) != NULL)
-			*near = '\0';
-		*cause = xasprintf("%s:%d: not valid JSON: %s", file,
-		    jerr.line, jerr.text);
-		OPENSSL_cleanse(&jerr, sizeof jerr);
-		return -1;
-	}
-	if (!json_is_object(o)) {
-		*cause = xasprintf("%s: not a JSON object", file);
-		goto out;
-	}
-	if (auth_field(o, file, "type", 1, &type, cause) != 0)
-		goto out;
-	if (strcmp(type, "service_account") == 0)
-		rc = auth_load_service_account(a, o, file, cause);
-	else if (strcmp(type, "authorized_user") == 0)
-		rc = auth_load_authorized_user(a, o, file, cause);
-	else {
-		*cause = xasprintf("%s: credentials of type %s are not "
-		    "supported (use a service_account key or "
-		    "authorized_user credentials)", file, type);
-		goto out;
-	}
-	if (rc == 0 && a->project == NULL &&
-	    auth_field(o, file, "quota_project_id", 0, &a->project,
-	    cause) != 0)
-		rc = -1;
-out:
-	free(type);
-	auth_wipe_json(o);
-	json_decref(o);
-	return rc;
-}
-
-/*
- * Loads one credentials file.  Returns 1 when it does not exist and
- * missing_ok, 0 when loaded, -1 with *cause.
- */
-static int
-auth_load_file(struct auth *a, const char *file, const char *via,
-    int missing_ok, char **cause)
-{
-	struct stat	 sb;
-	char		*buf;
-	size_t		 len;
-	int		 missing, rc;
-
-	buf = auth_read_file(file, via, &sb, &len, &missing, cause);
-	if (buf == NULL) {
-		if (missing && missing_ok) {
-			free(*cause);
-			*cause = NULL;
-			return 1;
-		}
-		return -1;
-	}
-	rc = auth_load_json(a, file, buf, cause);
-	OPENSSL_cleanse(buf, len);
-	free(buf);
-	if (rc == 0 && (sb.st_mode & (S_IRGRP | S_IROTH)) != 0)
-		a->warning = xasprintf("%s can be read by other users (mode "
-		    "%03o): chmod 600 it", file, (unsigned)sb.st_mode & 0777);
-	return rc;
-}
-
-/* As Google's libraries: the BIOS of a GCE VM says "Google". */
-static int
-auth_on_gce(void)
-{
-	char	 buf[128];
-	FILE	*f;
-	int	 yes = 0;
-
-	if ((f = fopen(AUTH_DMI_PRODUCT, "r")) == NULL)
-		return 0;
-	if (fgets(buf, sizeof buf, f) != NULL)
-		yes = strstr(buf, "Google") != NULL;
-	fclose(f);
-	return yes;
 }
 
 struct auth *
