@@ -15,37 +15,6 @@
 #include "gcp/docker_private.h"
 #include "tui/xmalloc.h"
 
-struct image_buf {
-	char	*s;
-	size_t	 len, cap;
-};
-
-static void
-image_add(struct image_buf *b, const char *s)
-{
-	size_t	n = strlen(s);
-
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->s = xrealloc(b->s, b->cap);
-	}
-	memcpy(b->s + b->len, s, n + 1);
-	b->len += n;
-}
-
-/* " OPT 'value'" */
-static void
-image_addq(struct image_buf *b, const char *opt, const char *value)
-{
-	char	*q = sh_quote(value);
-
-	image_add(b, " ");
-	image_add(b, opt);
-	image_add(b, " ");
-	image_add(b, q);
-	free(q);
-}
-
 static int
 image_name_ok(const char *s, size_t len, const char *extra)
 {
@@ -92,7 +61,7 @@ image_pair_ok(const char *what, const char *pair, const char *extra,
 char *
 docker_cmd_build(const struct docker_build *b, char **cause)
 {
-	struct image_buf	 out = { NULL, 0, 0 };
+	struct docker_buf	 out = { NULL, 0, 0 };
 	const char		*df = b->dockerfile;
 	size_t			 i;
 
@@ -120,18 +89,18 @@ docker_cmd_build(const struct docker_build *b, char **cause)
 	}
 
 	/* BuildKit, where docker uses it, then prints steps as plain lines. */
-	image_add(&out, "BUILDKIT_PROGRESS=plain docker build --force-rm");
+	docker_buf_add(&out, "BUILDKIT_PROGRESS=plain docker build --force-rm");
 	if (b->no_cache)
-		image_add(&out, " --no-cache");
+		docker_buf_add(&out, " --no-cache");
 	if (b->network != NULL && *b->network != '\0')
-		image_addq(&out, "--network", b->network);
-	image_addq(&out, "-t", b->tag);
-	image_addq(&out, "-f", df);
+		docker_buf_addf(&out, "--network", "%s", b->network);
+	docker_buf_addf(&out, "-t", "%s", b->tag);
+	docker_buf_addf(&out, "-f", "%s", df);
 	for (i = 0; i < b->nlabels; i++)
-		image_addq(&out, "--label", b->labels[i]);
+		docker_buf_addf(&out, "--label", "%s", b->labels[i]);
 	for (i = 0; i < b->nargs; i++)
-		image_addq(&out, "--build-arg", b->args[i]);
-	image_add(&out, " -");
+		docker_buf_addf(&out, "--build-arg", "%s", b->args[i]);
+	docker_buf_add(&out, " -");
 	return out.s;
 }
 

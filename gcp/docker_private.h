@@ -1,11 +1,24 @@
 /*
- * Helpers shared by the docker files of gcp/ (docker.c, docker_run.c,
- * docker_explain.c).  Private to gcp/: other folders use gcp/docker.h.
+ * Helpers shared by the docker files of gcp/ (docker*.c).
+ * Private to gcp/: other folders use gcp/docker.h.
  */
 #ifndef SANDBOX_TUI_DOCKER_PRIVATE_H
 #define SANDBOX_TUI_DOCKER_PRIVATE_H
 
 #include <stddef.h>
+
+/* A command being built (docker_buf.c); start from { NULL, 0, 0 }. */
+struct docker_buf {
+	char	*s;
+	size_t	 len;
+	size_t	 size;
+};
+void	 docker_buf_add(struct docker_buf *, const char *);
+/* Appends " " and the quoted value. */
+void	 docker_buf_addq(struct docker_buf *, const char *value);
+/* Appends " flag 'value'" for a value from a format. */
+void	 docker_buf_addf(struct docker_buf *, const char *flag,
+	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Docker's rule for container names (and what an ID looks like too). */
 int docker_valid_name(const char *name);

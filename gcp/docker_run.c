@@ -13,7 +13,6 @@
  * names the file with --env-file.
  */
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,59 +35,6 @@
 #define DOCKER_RUN_IMAGE_MAX	512
 /* docker reads an env file with a 64KiB line buffer, newline included. */
 #define DOCKER_RUN_ENV_LINE_MAX	65535
-
-/* A buffer that grows as words are appended to a command. */
-struct docker_run_buf {
-	char	*s;
-	size_t	 len;
-	size_t	 size;
-};
-
-static void
-docker_run_add(struct docker_run_buf *b, const char *s)
-{
-	size_t	len = strlen(s);
-
-	if (b->len + len + 1 > b->size) {
-		b->size = (b->len + len + 1) * 2;
-		b->s = xrealloc(b->s, b->size);
-	}
-	memcpy(b->s + b->len, s, len + 1);
-	b->len += len;
-}
-
-/* Appends " " and the quoted value. */
-static void
-docker_run_addq(struct docker_run_buf *b, const char *value)
-{
-	char	*q = sh_quote(value);
-
-	docker_run_add(b, " ");
-	docker_run_add(b, q);
-	free(q);
-}
-
-/* Appends " flag 'value'" for a value from a format. */
-static void
-docker_run_addf(struct docker_run_buf *b, const char *flag, const char *fmt,
-    ...) __attribute__((format(printf, 3, 4)));
-
-static void
-docker_run_addf(struct docker_run_buf *b, const char *flag, const char *fmt,
-    ...)
-{
-	va_list	 ap;
-	char	*value;
-
-	va_start(ap, fmt);
-	if (vasprintf(&value, fmt, ap) == -1)
-		abort();
-	va_end(ap);
-	docker_run_add(b, " ");
-	docker_run_add(b, flag);
-	docker_run_addq(b, value);
-	free(value);
-}
 
 static int
 docker_run_agent_ok(int n, char **cause)
@@ -207,20 +153,20 @@ docker_run_state_dir(const char *agent_ws, int n)
 }
 
 static char *
-docker_run_state(struct docker_run_buf *b, const char *agent_ws, int n)
+docker_run_state(struct docker_buf *b, const char *agent_ws, int n)
 {
 	char	*dir, *events;
 
 	dir = docker_run_state_dir(agent_ws, n);
 	events = xasprintf("%s/events", dir);
-	docker_run_add(b, " && (umask 077 && mkdir -p");
-	docker_run_addq(b, dir);
-	docker_run_add(b, ") && chmod 700");
-	docker_run_addq(b, dir);
-	docker_run_add(b, " && : >");
-	docker_run_addq(b, events);
-	docker_run_add(b, " && chmod 666");
-	docker_run_addq(b, events);
+	docker_buf_add(b, " && (umask 077 && mkdir -p");
+	docker_buf_addq(b, dir);
+	docker_buf_add(b, ") && chmod 700");
+	docker_buf_addq(b, dir);
+	docker_buf_add(b, " && : >");
+	docker_buf_addq(b, events);
+	docker_buf_add(b, " && chmod 666");
+	docker_buf_addq(b, events);
 	free(dir);
 	return events;
 }
@@ -236,23 +182,23 @@ docker_run_state(struct docker_run_buf *b, const char *agent_ws, int n)
  * entrypoint then says what to chown.
  */
 static void
-docker_run_owner(struct docker_run_buf *b, const char *agent_ws,
+docker_run_owner(struct docker_buf *b, const char *agent_ws,
     const char *image)
 {
-	docker_run_add(b, " && { u=$(docker image inspect --format");
-	docker_run_addq(b, "{{index .Config.Labels \"sandbox-tui.uid\"}}");
-	docker_run_addq(b, image);
-	docker_run_add(b, " 2>/dev/null) || u=; case $u in ''|*[!0-9]*) ;; "
+	docker_buf_add(b, " && { u=$(docker image inspect --format");
+	docker_buf_addq(b, "{{index .Config.Labels \"sandbox-tui.uid\"}}");
+	docker_buf_addq(b, image);
+	docker_buf_add(b, " 2>/dev/null) || u=; case $u in ''|*[!0-9]*) ;; "
 	    "*) [ \"$(stat -c %u");
-	docker_run_addq(b, agent_ws);
-	docker_run_add(b, ")\" = \"$u\" ] || chown \"$u:$u\"");
-	docker_run_addq(b, agent_ws);
-	docker_run_add(b, " 2>/dev/null || docker run --rm --pull never "
+	docker_buf_addq(b, agent_ws);
+	docker_buf_add(b, ")\" = \"$u\" ] || chown \"$u:$u\"");
+	docker_buf_addq(b, agent_ws);
+	docker_buf_add(b, " 2>/dev/null || docker run --rm --pull never "
 	    "--network none --user 0:0 --cap-drop ALL --cap-add CHOWN "
 	    "--entrypoint chown");
-	docker_run_addf(b, "-v", "%s:/w", agent_ws);
-	docker_run_addq(b, image);
-	docker_run_add(b, " \"$u:$u\" /w >/dev/null 2>&1 || :;; esac; }");
+	docker_buf_addf(b, "-v", "%s:/w", agent_ws);
+	docker_buf_addq(b, image);
+	docker_buf_add(b, " \"$u:$u\" /w >/dev/null 2>&1 || :;; esac; }");
 }
 
 /* 1250 -> "1.25", 1000 -> "1", 10 -> "0.01"; caller frees. */
@@ -323,7 +269,7 @@ docker_run_numbers_ok(const struct agent_spec *spec, char **cause)
 char *
 docker_cmd_run(const struct agent_spec *spec, int n, char **cause)
 {
-	struct docker_run_buf	 b = { NULL, 0, 0 };
+	struct docker_buf	 b = { NULL, 0, 0 };
 	char			*ws = NULL, *cpus = NULL, *events = NULL;
 	char			 name[32];
 	int			 i;
@@ -349,36 +295,36 @@ docker_cmd_run(const struct agent_spec *spec, int n, char **cause)
 		}
 	}
 
-	docker_run_add(&b, "mkdir -p");
-	docker_run_addq(&b, ws);
+	docker_buf_add(&b, "mkdir -p");
+	docker_buf_addq(&b, ws);
 	docker_run_owner(&b, ws, spec->image);
 	events = docker_run_state(&b, ws, n);
-	docker_run_add(&b, " && docker run -dit --init --pull never");
-	docker_run_addf(&b, "--name", "%s", agent_name(n, name, sizeof name));
-	docker_run_addf(&b, "--hostname", "agent-%02d", n);
-	docker_run_addf(&b, "--label", "%s=%d", AGENT_LABEL, n);
-	docker_run_addf(&b, "--label", "sandbox-tui.version=%s",
+	docker_buf_add(&b, " && docker run -dit --init --pull never");
+	docker_buf_addf(&b, "--name", "%s", agent_name(n, name, sizeof name));
+	docker_buf_addf(&b, "--hostname", "agent-%02d", n);
+	docker_buf_addf(&b, "--label", "%s=%d", AGENT_LABEL, n);
+	docker_buf_addf(&b, "--label", "sandbox-tui.version=%s",
 	    spec->version);
-	docker_run_add(&b, " --cap-drop ALL"
+	docker_buf_add(&b, " --cap-drop ALL"
 	    " --security-opt no-new-privileges");
-	docker_run_addf(&b, "--pids-limit", "%ld", spec->pids_limit);
-	docker_run_addf(&b, "--memory", "%lld", spec->memory);
-	docker_run_addf(&b, "--memory-swap", "%lld", spec->memory);
+	docker_buf_addf(&b, "--pids-limit", "%ld", spec->pids_limit);
+	docker_buf_addf(&b, "--memory", "%lld", spec->memory);
+	docker_buf_addf(&b, "--memory-swap", "%lld", spec->memory);
 	cpus = docker_run_cpus(spec->cpus_milli);
-	docker_run_addf(&b, "--cpus", "%s", cpus);
-	docker_run_addf(&b, "-v", "%s:/workspace", ws);
-	docker_run_add(&b, " -w /workspace");
-	docker_run_addf(&b, "-e", "SANDBOX_TUI_AGENT=%02d", n);
-	docker_run_addf(&b, "-v", "%s:%s", events, AGENT_EVENTS_PATH);
+	docker_buf_addf(&b, "--cpus", "%s", cpus);
+	docker_buf_addf(&b, "-v", "%s:/workspace", ws);
+	docker_buf_add(&b, " -w /workspace");
+	docker_buf_addf(&b, "-e", "SANDBOX_TUI_AGENT=%02d", n);
+	docker_buf_addf(&b, "-v", "%s:%s", events, AGENT_EVENTS_PATH);
 	if (spec->settings_file != NULL) {
-		docker_run_addf(&b, "-v", "%s:%s:ro", spec->settings_file,
+		docker_buf_addf(&b, "-v", "%s:%s:ro", spec->settings_file,
 		    AGENT_SETTINGS_PATH);
 	}
 	if (spec->env_file != NULL)
-		docker_run_addf(&b, "--env-file", "%s", spec->env_file);
-	docker_run_addq(&b, spec->image);
+		docker_buf_addf(&b, "--env-file", "%s", spec->env_file);
+	docker_buf_addq(&b, spec->image);
 	for (i = 0; i < spec->ncommand; i++)
-		docker_run_addq(&b, spec->command[i]);
+		docker_buf_addq(&b, spec->command[i]);
 out:
 	free(events);
 	free(cpus);
@@ -424,7 +370,7 @@ docker_cmd_each(const char *verb, char *const *names, size_t n, char **cause)
 		{ "rm", "docker rm -f" },
 		{ "unpause", "docker unpause" },
 	};
-	struct docker_run_buf	 b = { NULL, 0, 0 };
+	struct docker_buf	 b = { NULL, 0, 0 };
 	size_t			 i;
 	char			*echo;
 
@@ -443,24 +389,24 @@ docker_cmd_each(const char *verb, char *const *names, size_t n, char **cause)
 	}
 	if (!docker_run_names_ok(names, n, cause))
 		return NULL;
-	docker_run_add(&b, verbs[i].words);
+	docker_buf_add(&b, verbs[i].words);
 	for (i = 0; i < n; i++)
-		docker_run_addq(&b, names[i]);
+		docker_buf_addq(&b, names[i]);
 	return b.s;
 }
 
 char *
 docker_cmd_stats(char *const *names, size_t n, char **cause)
 {
-	struct docker_run_buf	 b = { NULL, 0, 0 };
+	struct docker_buf	 b = { NULL, 0, 0 };
 	size_t			 i;
 
 	if (!docker_run_names_ok(names, n, cause))
 		return NULL;
-	docker_run_add(&b, "docker stats --no-stream --format");
-	docker_run_addq(&b, "{{json .}}");
+	docker_buf_add(&b, "docker stats --no-stream --format");
+	docker_buf_addq(&b, "{{json .}}");
 	for (i = 0; i < n; i++)
-		docker_run_addq(&b, names[i]);
+		docker_buf_addq(&b, names[i]);
 	return b.s;
 }
 
@@ -714,12 +660,12 @@ char *
 docker_env_file(char *const *names, char *const *values, size_t n,
     char **cause)
 {
-	struct docker_run_buf	 b = { NULL, 0, 0 };
+	struct docker_buf	 b = { NULL, 0, 0 };
 	const char		*why;
 	char			*echo;
 	size_t			 i;
 
-	docker_run_add(&b, "");
+	docker_buf_add(&b, "");
 	for (i = 0; i < n; i++) {
 		if (names[i] == NULL || *names[i] == '\0')
 			why = "variable name missing";
@@ -736,10 +682,10 @@ docker_env_file(char *const *names, char *const *values, size_t n,
 			free(b.s);
 			return NULL;
 		}
-		docker_run_add(&b, names[i]);
-		docker_run_add(&b, "=");
-		docker_run_add(&b, values[i]);
-		docker_run_add(&b, "\n");
+		docker_buf_add(&b, names[i]);
+		docker_buf_add(&b, "=");
+		docker_buf_add(&b, values[i]);
+		docker_buf_add(&b, "\n");
 	}
 	return b.s;
 }
