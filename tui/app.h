@@ -209,6 +209,7 @@ void app_vm_opts_free(struct vm_opts *);
 void app_gce_created(struct app *);
 void app_gce_deleted(struct app *);
 void app_use_gce(struct app *);
+int app_gce_pullable(const char *image);
 
 /* pane.c */
 struct pane *pane_new(struct app *, int n, const char *name);

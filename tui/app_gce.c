@@ -93,7 +93,7 @@ app_gce_free(struct app *app)
 }
 
 /* "europe-docker.pkg.dev/p/r/agent:1" names a registry; "agent:1" not. */
-static int
+int
 app_gce_pullable(const char *image)
 {
 	size_t	n = strcspn(image, "/");

@@ -200,10 +200,18 @@ vm_report_done(const char *error, const struct vm_info *info, void *arg)
 			text = vm_info_text(info);
 			fputs(text, stdout);
 			free(text);
-		} else if (info != NULL && info->ip != NULL)
+		} else if (info != NULL && info->ip != NULL) {
 			printf("VM %s is ready: ssh://%s@%s:%ld\n", info->name,
 			    config_str(app->cfg, "gcp.ssh_user"), info->ip,
 			    config_int(app->cfg, "gcp.ssh_port"));
+			/* A new VM has no image a registry did not give it. */
+			if (verb == VM_CREATE && !app_gce_pullable(
+			    config_str(app->cfg, "agents.image")))
+				fprintf(stderr, "sandbox-tui: next: sandbox-tui "
+				    "image build (makes %s on the VM), then "
+				    "sandbox-tui agents start N\n",
+				    config_str(app->cfg, "agents.image"));
+		}
 		else
 			printf("%s: done\n", app->vm_label);
 		fflush(stdout);

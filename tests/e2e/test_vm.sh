@@ -77,6 +77,25 @@ if grep -q "ready: ssh://root@127.0.0.1:$SSHD_PORT" "$T_TMP/create.out"; then
 else
 	t_fail "vm create output" "$(cat "$T_TMP/create.out")"
 fi
+if grep -q "next: sandbox-tui image build (makes .* on the VM)" "$T_TMP/create.err"; then
+	t_ok "vm create says the image is built next"
+else
+	t_fail "vm create says the image is built next" "$(cat "$T_TMP/create.err")"
+fi
+
+# image build through the gce target (looked up, host key pinned).
+mkdir -p "$T_TMP/ctx"
+printf 'FROM %s\nRUN echo built-on-the-vm\n' "$AGENT_IMAGE" >"$T_TMP/ctx/Dockerfile"
+VM_TAG=sandbox-tui-vm-built:$$
+t_on_exit "docker rmi -f $VM_TAG >/dev/null 2>&1"
+if timeout 180 "$BIN" "$@" -o "agents.image=$VM_TAG" image build \
+    --context "$T_TMP/ctx" >"$T_TMP/image.out" 2>"$T_TMP/image.err" </dev/null &&
+    grep -q '^built-on-the-vm' "$T_TMP/image.err" &&
+    docker image inspect "$VM_TAG" >/dev/null 2>&1; then
+	t_ok "image build on the VM through the gce target"
+else
+	t_fail "image build on the VM through the gce target" "$(tail -20 "$T_TMP/image.err")"
+fi
 for step in "network sbx-net: created" "firewall sandbox-agents-ssh: created" \
     "service account sandbox-agents: created" "roles granted" \
     "instance sandbox-agents: created" "host keys of 127.0.0.1 pinned" \
