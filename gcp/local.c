@@ -262,18 +262,25 @@ local_exec_io(int fd, short revents, void *arg)
 		return;
 	}
 	is_stderr = fd == ch->err_fd;
+	/* A data callback may close the chan or free the conn: hold them. */
+	c->busy++;
 	for (;;) {
 		n = read(fd, buf, sizeof buf);
 		if (n > 0) {
 			chan_deliver(ch, buf, (size_t)n, is_stderr);
+			if (ch->dead || c->freed)
+				goto out;
 			continue;
 		}
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			return;
+			goto out;
 		break;
 	}
 	local_close_fd(c, is_stderr ? &ch->err_fd : &ch->out_fd);
 	local_exec_check_done(ch);
+out:
+	c->busy--;
+	conn_sweep(c);
 }
 
 static void
