@@ -42,6 +42,7 @@
 #include "tui/app.h"
 #include "tui/attention.h"
 #include "tui/events.h"
+#include "tui/loop.h"
 #include "tui/xmalloc.h"
 
 /* The longest complaint of tail's kept for the failure message. */
@@ -60,6 +61,8 @@ struct events {
 	int			 failed;
 	int			 files;
 	int			 started;
+	int64_t			 start_time;	/* the target's, at START */
+	int64_t			 start_ms;	/* loop_now() then */
 	struct events_split	 split;
 	struct events_seen	 seen;
 	char			 diag[EVENTS_DIAG_MAX + 1];
@@ -176,6 +179,8 @@ events_seen_take(struct events_seen *s, const struct events_line *l)
 	if ((l->kind != EVENTS_WAITING && l->kind != EVENTS_DONE) ||
 	    l->agent < 1 || l->agent > AGENT_MAX || s->since == 0)
 		return 0;
+	if (s->now != 0 && l->time > s->now + EVENTS_FUTURE_SLACK)
+		return 0;
 	last = &s->last[l->agent];
 	fresh = l->time >= s->since && (l->time > *last ||
 	    (s->live[l->agent] && l->time == *last));
@@ -263,6 +268,8 @@ events_line(const char *line, size_t len, void *arg)
 		if (!e->started) {
 			e->started = 1;
 			e->files = l.files;
+			e->start_time = l.time;
+			e->start_ms = loop_now();
 			events_seen_take(&e->seen, &l);
 		}
 		return;
@@ -270,6 +277,8 @@ events_line(const char *line, size_t len, void *arg)
 		break;
 	}
 	e->started = 1;
+	e->seen.now = e->start_time != 0 ? e->start_time +
+	    (loop_now() - e->start_ms) / 1000 : 0;
 	if (!events_seen_take(&e->seen, &l))
 		return;
 	/* A pane without a channel is not watched for waiting either. */

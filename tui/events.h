@@ -62,7 +62,15 @@ struct events_seen {
 	int64_t		 since;	/* 0: no follower has started yet */
 	int64_t		 last[AGENT_MAX + 1];
 	unsigned char	 live[AGENT_MAX + 1];	/* seen in this run */
+	/*
+	 * The target's time now, as the caller reckons it (0: unknown).  A
+	 * line from later than that (plus a little) is refused: the agents
+	 * write these lines, and one far in the future would otherwise make
+	 * every real event of its agent look old for the rest of the run.
+	 */
+	int64_t		 now;
 };
+#define EVENTS_FUTURE_SLACK	5	/* seconds */
 /* A new follower starts: every agent's next line may be a replay. */
 void events_seen_restart(struct events_seen *);
 /* Records l; 1 if it is an event that should mark its agent. */

@@ -252,6 +252,16 @@ test_events_seen(void **state)
 	/* After its replay, an agent's live line in the same second counts. */
 	assert_true(test_events_take(&s, "1500 2 done"));
 	assert_true(test_events_take(&s, "1600 4 waiting"));
+
+	/* A line from the future (an agent forging one for another) is
+	 * refused, so agent 5's real events still count afterwards. */
+	s.now = 1700;
+	assert_false(test_events_take(&s, "999999999999 5 done"));
+	assert_true(test_events_take(&s, "1705 5 waiting"));
+	assert_false(test_events_take(&s, "1706 5 done"));
+	assert_true(test_events_take(&s, "1700 5 done") == 0);
+	s.now = 1710;
+	assert_true(test_events_take(&s, "1710 5 done"));
 }
 
 /*
