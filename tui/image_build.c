@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config/config.h"
@@ -41,6 +42,7 @@ struct image_step {
 	const char	*label;		/* "base", "agent" */
 	char		*tag;
 	struct docker_build b;
+	char		*cmd;		/* made (and so checked) up front */
 	char		**args, **labels;
 	size_t		 nargs, nlabels;
 	struct tarball	*tar;
@@ -109,6 +111,7 @@ image_step_free(struct image_step *s)
 		free(s->labels[i]);
 	free(s->labels);
 	free(s->tag);
+	free(s->cmd);
 	tarball_free(s->tar);
 	memset(s, 0, sizeof *s);
 }
@@ -263,6 +266,8 @@ image_plan_base(struct image_job *job, const struct image_args *a,
 	char			*name;
 	size_t			 i;
 
+	/* Counted at once, so that a failure below frees it too. */
+	job->nsteps++;
 	s->label = "base";
 	s->tag = xstrdup(config_str(cfg, "image.base"));
 	s->tar = tarball_new();
@@ -301,7 +306,6 @@ image_plan_base(struct image_job *job, const struct image_args *a,
 	    config_str(cfg, "image.node_version");
 	image_addf(&s->args, &s->nargs, "NODE_VERSION=%s", nv);
 	s->b.dockerfile = "Dockerfile.base";
-	job->nsteps++;
 	return 0;
 }
 
@@ -331,6 +335,14 @@ image_plan_agent(struct image_job *job, const struct image_args *a,
 	    config_str(cfg, "image.base"));
 	image_addf(&s->args, &s->nargs, "CLAUDE_CODE_VERSION=%s", cv);
 	image_addf(&s->labels, &s->nlabels, "sandbox-tui.claude-code=%s", cv);
+	/* A tag names a new version now and then; docker's cache cannot
+	 * know, so a rebuild fetches it again.  An exact version is cached. */
+	if (strspn(cv, "0123456789.") != strlen(cv)) {
+		char	now[32];
+
+		snprintf(now, sizeof now, "%lld", (long long)time(NULL));
+		image_addf(&s->args, &s->nargs, "CLAUDE_CODE_FETCH=%s", now);
+	}
 	return 0;
 }
 
@@ -381,6 +393,10 @@ image_plan(struct image_job *job, const struct image_args *a, char **cause)
 		s->b.labels = s->labels;
 		s->b.nlabels = s->nlabels;
 		s->b.no_cache = a->no_cache;
+		/* The network may point into argv, gone once we return. */
+		if ((s->cmd = docker_cmd_build(&s->b, cause)) == NULL)
+			goto out;
+		s->b.network = NULL;
 	}
 	rc = 0;
 out:
@@ -416,7 +432,11 @@ image_finish(struct image_job *job)
 		fflush(stdout);
 		fprintf(stderr, "sandbox-tui: image build: done in %.0f s\n",
 		    secs);
-	} else
+	} else if (strcmp(job->steps[job->nsteps - 1].label, "base") == 0)
+		app_message(app, 0, "image build: the base %s is ready (%.0f s); "
+		    "image build --only agent puts the agent image on it",
+		    job->steps[job->nsteps - 1].tag, secs);
+	else
 		app_message(app, 0, "image build: %s is ready (%.0f s); new "
 		    "agents use it", job->steps[job->nsteps - 1].tag, secs);
 	if (app->cli)
@@ -643,15 +663,17 @@ image_step_run(struct image_job *job)
 	static const struct chan_callbacks cbs = { image_data, image_closed,
 	    image_writable };
 	struct image_step	*s = &job->steps[job->cur];
-	char			*cmd, *cause = NULL, size[32];
+	char			 size[32];
+	size_t			 i;
 
-	if ((cmd = docker_cmd_build(&s->b, &cause)) == NULL) {
-		image_fail(job, "%s", cause);
-		free(cause);
-		return;
-	}
 	free(job->step_text);
 	job->step_text = NULL;
+	/* Words of the step before cannot explain this one's failure. */
+	for (i = 0; i < job->ntail; i++)
+		free(job->tail[i]);
+	job->ntail = 0;
+	job->linelen = 0;
+	job->cr = 0;
 	job->upload_done = 0;
 	job->last_percent = -10;
 	job->step_started = loop_now();
@@ -659,9 +681,8 @@ image_step_run(struct image_job *job)
 	    "on %s", image_bytes(tarball_size(s->tar), size, sizeof size),
 	    s->tag, conn_describe(job->app->conn));
 	if (job->log != NULL)
-		fprintf(job->log, "$ %s\n", cmd);
-	job->chan = conn_open_stream(job->app->conn, cmd, &cbs, job);
-	free(cmd);
+		fprintf(job->log, "$ %s\n", s->cmd);
+	job->chan = conn_open_stream(job->app->conn, s->cmd, &cbs, job);
 }
 
 int
