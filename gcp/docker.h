@@ -103,7 +103,9 @@ struct agent_spec {
  * file, which tui/events.c follows.  S is the SSH user's and 0700, the file
  * 0666 so that the container's user, whatever its uid, can append; only the
  * file is mounted, never S or WS/.sandbox-tui (which holds the secrets env
- * file).  Refuses an agent number outside 1..AGENT_MAX, an image
+ * file).  Before that, WS/agent-NN is chowned to the uid of the image's
+ * label sandbox-tui.uid, if it has one.  Refuses an agent number outside
+ * 1..AGENT_MAX, an image
  * that is not a plausible docker reference, a path that is not absolute or
  * holds a line break (or a ':', which -v cannot carry), a workspace that is
  * "/" or has a "." or ".." part, a missing version, numbers out of range

@@ -177,7 +177,8 @@ docker_run_state(struct docker_buf *b, const char *agent_ws, int n)
  * agent can write it whoever the SSH user is.  The SSH user chowns when it
  * may (root); otherwise docker does, which it may use anyway: a throwaway
  * container of the same image with only CAP_CHOWN.  Only the top: files a
- * user put there keep their owners.  An image without the label (any
+ * user put there keep their owners; a symbolic link (which chown would
+ * follow) is never touched.  An image without the label (any
  * other) is left alone, and a failure here is not fatal: the bundled
  * entrypoint then says what to chown.
  */
@@ -189,7 +190,9 @@ docker_run_owner(struct docker_buf *b, const char *agent_ws,
 	docker_buf_addq(b, "{{index .Config.Labels \"sandbox-tui.uid\"}}");
 	docker_buf_addq(b, image);
 	docker_buf_add(b, " 2>/dev/null) || u=; case $u in ''|*[!0-9]*) ;; "
-	    "*) [ \"$(stat -c %u");
+	    "*) [ -L");
+	docker_buf_addq(b, agent_ws);
+	docker_buf_add(b, " ] || [ \"$(stat -c %u");
 	docker_buf_addq(b, agent_ws);
 	docker_buf_add(b, ")\" = \"$u\" ] || chown \"$u:$u\"");
 	docker_buf_addq(b, agent_ws);

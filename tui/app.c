@@ -523,7 +523,9 @@ app_reconcile(struct app *app, struct agent_info *agents, size_t n)
 		app->panes[j++] = app->panes[i];
 	}
 	app->npanes = j;
-	qsort(app->panes, app->npanes, sizeof *app->panes, app_pane_cmp);
+	if (app->npanes > 1)
+		qsort(app->panes, app->npanes, sizeof *app->panes,
+		    app_pane_cmp);
 
 	app->focus = app->npanes > 0 ? 0 : -1;
 	for (i = 0; i < app->npanes; i++) {
