@@ -7,7 +7,11 @@
 #   sshd_stop DIR    kills that sshd and every child it forked
 #
 # Everything lives in DIR; nothing in ~/.ssh or /etc/ssh is touched.  Tests
-# run as root, which sshd needs anyway to serve sessions.
+# run as root, which sshd needs anyway to serve sessions.  The sessions get
+# HOME=DIR/home, so the remote shell runs none of root's dotfiles: a
+# ~/.bashrc that runs `pyenv init` (as on these machines) makes every exec
+# channel wait on pyenv's rehash lock, and a dozen parallel docker commands
+# then take minutes.  A real VM's login shell is plain.
 
 # Prints a TCP port on 127.0.0.1 that nothing listens on right now.
 sshd_free_port() {
@@ -45,7 +49,7 @@ s.connect(("127.0.0.1", int(sys.argv[1])))' "$1" 2>/dev/null && return 0
 
 sshd_start() {
 	_sd_dir=$1
-	mkdir -p "$_sd_dir" /run/sshd || return 1
+	mkdir -p "$_sd_dir" "$_sd_dir/home" /run/sshd || return 1
 	chmod 700 "$_sd_dir"
 	rm -f "$_sd_dir/host_ed25519" "$_sd_dir/host_ed25519.pub" \
 	    "$_sd_dir/client_ed25519" "$_sd_dir/client_ed25519.pub"
@@ -72,6 +76,7 @@ MaxSessions 32
 MaxStartups 100:30:200
 LogLevel VERBOSE
 Subsystem sftp internal-sftp
+SetEnv HOME=$_sd_dir/home
 EOF
 	printf '[127.0.0.1]:%s %s\n' "$_sd_port" \
 	    "$(cut -d' ' -f1,2 "$_sd_dir/host_ed25519.pub")" >"$_sd_dir/known_hosts"
