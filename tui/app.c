@@ -43,6 +43,8 @@ app_init(struct app *app, struct loop *loop, struct config *cfg)
 	app->redraw_all = 1;
 }
 
+static void app_exec_drop(struct app *);
+
 void
 app_free(struct app *app)
 {
@@ -68,6 +70,7 @@ app_free(struct app *app)
 	if (app->conn != NULL)
 		conn_free(app->conn);
 	app->conn = NULL;
+	app_exec_drop(app);
 	free(app->conn_error);
 	free(app->message);
 	free(app->operation);
@@ -326,6 +329,58 @@ app_connect(struct app *app)
  * and pending reconnects.  conn_free() calls nothing back, so all of them
  * must let go first.
  */
+struct app_exec {
+	struct app	*app;
+	void		(*cb)(const struct exec_result *, void *);
+	void		(*drop)(void *);
+	void		*arg;
+	struct app_exec	*next;
+};
+
+static void
+app_exec_done(const struct exec_result *r, void *arg)
+{
+	struct app_exec	*x = arg, **pp;
+
+	for (pp = &x->app->execs; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == x) {
+			*pp = x->next;
+			break;
+		}
+	}
+	x->cb(r, x->arg);
+	free(x);
+}
+
+/* Only after conn_free(): from then on no answer can come. */
+static void
+app_exec_drop(struct app *app)
+{
+	struct app_exec	*x;
+
+	while ((x = app->execs) != NULL) {
+		app->execs = x->next;
+		x->drop(x->arg);
+		free(x);
+	}
+}
+
+void
+app_exec(struct app *app, const char *cmd,
+    void (*cb)(const struct exec_result *, void *), void (*drop)(void *),
+    void *arg)
+{
+	struct app_exec	*x = xcalloc(1, sizeof *x);
+
+	x->app = app;
+	x->cb = cb;
+	x->drop = drop;
+	x->arg = arg;
+	x->next = app->execs;
+	app->execs = x;
+	conn_exec(app->conn, cmd, NULL, 0, app_exec_done, x);
+}
+
 void
 app_drop_conn(struct app *app)
 {
@@ -359,6 +414,7 @@ app_drop_conn(struct app *app)
 	if (app->conn != NULL)
 		conn_free(app->conn);
 	app->conn = NULL;
+	app_exec_drop(app);
 	app->status_dirty = 1;
 }
 

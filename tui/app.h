@@ -148,6 +148,9 @@ struct app {
 	struct agents_req *confirm_req;	/* waiting for y/n */
 	struct agents_list_job *list_job;
 
+	/* Commands run with app_exec() whose answer has not come yet. */
+	struct app_exec	*execs;
+
 	/* The gce target and VM commands (app_gce.c, cmd_vm.c). */
 	int		 gce_target;	/* connect to the VM this program made */
 	struct gce	*gce;
@@ -193,6 +196,15 @@ struct pane *app_focused(struct app *);
 void app_set_focus(struct app *, int index);
 void app_relayout(struct app *);
 void app_drop_conn(struct app *);
+/*
+ * conn_exec() on the current connection for a job that owns memory: cb
+ * gets the answer as usual; if the connection goes first (replaced, or the
+ * program ends), no answer comes and drop(arg) frees the job instead.
+ */
+struct exec_result;
+void app_exec(struct app *, const char *cmd,
+	    void (*cb)(const struct exec_result *, void *),
+	    void (*drop)(void *), void *arg);
 int app_open_conn(struct app *, const char *target, const char *identity,
 	    const char *known_hosts, int pinned, char **cause);
 void app_schedule_reconnect(struct app *);

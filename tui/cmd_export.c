@@ -30,6 +30,15 @@ struct export_job {
 	char			*path;		/* NULL: the default */
 };
 
+static void
+export_job_free(void *arg)
+{
+	struct export_job	*job = arg;
+
+	free(job->path);
+	free(job);
+}
+
 static int
 export_kind(const char *s, enum export_kind *k)
 {
@@ -262,8 +271,7 @@ export_listed(const struct exec_result *r, void *arg)
 	free(key);
 	free(kh);
 	free(envf);
-	free(job->path);
-	free(job);
+	export_job_free(job);
 }
 
 int
@@ -286,7 +294,7 @@ cmd_export(struct app *app, int argc, char **argv, char **cause)
 	job->kind = k;
 	job->path = argc == 3 ? xstrdup(argv[2]) : NULL;
 	cmd = docker_cmd_ps();
-	conn_exec(app->conn, cmd, NULL, 0, export_listed, job);
+	app_exec(app, cmd, export_listed, export_job_free, job);
 	free(cmd);
 	return 0;
 }

@@ -377,6 +377,16 @@ struct image_status_job {
 };
 
 static void
+image_status_job_free(void *arg)
+{
+	struct image_status_job	*job = arg;
+
+	free(job->image);
+	free(job->base);
+	free(job);
+}
+
+static void
 image_status_done(const struct exec_result *r, void *arg)
 {
 	struct image_status_job	*job = arg;
@@ -415,9 +425,7 @@ image_status_done(const struct exec_result *r, void *arg)
 	if (app->cli)
 		app_quit(app, cause == NULL ? 0 : 1);
 	free(cause);
-	free(job->image);
-	free(job->base);
-	free(job);
+	image_status_job_free(job);
 }
 
 int
@@ -448,12 +456,10 @@ cmd_image(struct app *app, int argc, char **argv, char **cause)
 	image_args_free(&a);
 	if ((cmd = docker_cmd_image_status(job->image, job->base,
 	    cause)) == NULL) {
-		free(job->image);
-		free(job->base);
-		free(job);
+		image_status_job_free(job);
 		return -1;
 	}
-	conn_exec(app->conn, cmd, NULL, 0, image_status_done, job);
+	app_exec(app, cmd, image_status_done, image_status_job_free, job);
 	free(cmd);
 	return 0;
 }

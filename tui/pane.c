@@ -277,7 +277,7 @@ pane_replay(struct app *app, struct pane *p)
 	rp->id = p->id;
 	cmd = docker_cmd_logs(p->name, lines);
 	vt_feed(p->vt, "\033c", 2);
-	conn_exec(app->conn, cmd, NULL, 0, pane_replay_done, rp);
+	app_exec(app, cmd, pane_replay_done, free, rp);
 	free(cmd);
 }
 
