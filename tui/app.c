@@ -73,9 +73,25 @@ app_free(struct app *app)
 	app_exec_drop(app);
 	free(app->conn_error);
 	free(app->message);
-	free(app->operation);
+	for (i = 0; i < APP_OP_N; i++)
+		free(app->operation[i]);
 	prompt_free(&app->prompt);
 	free(app->paste_buf);
+}
+
+void
+app_operation(struct app *app, enum app_op slot, const char *fmt, ...)
+{
+	va_list	ap;
+
+	free(app->operation[slot]);
+	app->operation[slot] = NULL;
+	if (fmt != NULL) {
+		va_start(ap, fmt);
+		app->operation[slot] = xvasprintf(fmt, ap);
+		va_end(ap);
+	}
+	app->status_dirty = 1;
 }
 
 static void
@@ -386,10 +402,8 @@ app_drop_conn(struct app *app)
 {
 	size_t	i;
 
-	if (app->op != NULL) {
-		free(app->operation);
-		app->operation = NULL;
-	}
+	if (app->op != NULL)
+		app_operation(app, APP_OP_AGENTS, NULL);
 	cmd_agents_free(app);
 	image_build_free(app, "the connection to the target was replaced");
 	if (app->logs != NULL)

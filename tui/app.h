@@ -87,6 +87,14 @@ struct prompt {
 	enum app_mode back;		/* mode to return to */
 };
 
+/* Who shows progress in the status bar: each may run beside the others. */
+enum app_op {
+	APP_OP_AGENTS,
+	APP_OP_VM,
+	APP_OP_IMAGE,
+	APP_OP_N
+};
+
 struct app {
 	struct loop	*loop;
 	struct config	*cfg;
@@ -123,7 +131,8 @@ struct app {
 	int		 status_dirty;
 	char		*message;	/* transient status-bar message */
 	uint64_t	 message_timer;
-	char		*operation;	/* long-running operation shown in the bar */
+	/* Long-running operations shown in the bar, one slot each. */
+	char		*operation[APP_OP_N];
 	struct prompt	 prompt;
 	int		 help_offset;
 	struct logs	*logs;		/* the logs view, when open */
@@ -191,6 +200,9 @@ void app_list_agents(struct app *);
 void app_message(struct app *, int error, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 void app_quit(struct app *, int status);
+/* Sets (fmt) or clears (NULL) one operation's text in the status bar. */
+void app_operation(struct app *, enum app_op, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
 struct pane *app_pane_by_id(struct app *, uint64_t);
 struct pane *app_focused(struct app *);
 void app_set_focus(struct app *, int index);

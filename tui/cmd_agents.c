@@ -216,9 +216,8 @@ agents_op_progress(int done, int total, void *arg)
 
 	if (app->cli)
 		return;
-	free(app->operation);
-	app->operation = xasprintf("%s %d/%d", app->op_label, done, total);
-	app->status_dirty = 1;
+	app_operation(app, APP_OP_AGENTS, "%s %d/%d", app->op_label, done,
+	    total);
 }
 
 static void agents_run(struct app *, const struct agents_req *);
@@ -262,9 +261,7 @@ agents_op_done(int failures, const char *error, const char *confirm,
 	const char		*label = app->op_label;
 
 	app->op = NULL;
-	free(app->operation);
-	app->operation = NULL;
-	app->status_dirty = 1;
+	app_operation(app, APP_OP_AGENTS, NULL);
 	if (app->cli) {
 		if (error != NULL)
 			fprintf(stderr, "sandbox-tui: %s\n", error);
@@ -307,9 +304,7 @@ agents_run(struct app *app, const struct agents_req *req)
 		app->op_label = xasprintf("scale %d", req->count);
 	else
 		app->op_label = xstrdup(agents_verb_name(req->verb));
-	free(app->operation);
-	app->operation = xasprintf("%s...", app->op_label);
-	app->status_dirty = 1;
+	app_operation(app, APP_OP_AGENTS, "%s...", app->op_label);
 	/* Kept so a "confirm" answer can re-run the same request. */
 	if (!app->cli && req->verb == AGENTS_SCALE && !req->yes) {
 		free(app->confirm_req);

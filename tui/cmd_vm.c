@@ -157,9 +157,7 @@ vm_report_step(const char *text, void *arg)
 		fprintf(stderr, "%s: %s\n", app->vm_label, text);
 		return;
 	}
-	free(app->operation);
-	app->operation = xasprintf("%s: %s", app->vm_label, text);
-	app->status_dirty = 1;
+	app_operation(app, APP_OP_VM, "%s: %s", app->vm_label, text);
 }
 
 static void
@@ -182,9 +180,7 @@ vm_report_done(const char *error, const struct vm_info *info, void *arg)
 
 	verb = (enum vm_verb)app->vm_verb;
 	app->vm_job = NULL;
-	free(app->operation);
-	app->operation = NULL;
-	app->status_dirty = 1;
+	app_operation(app, APP_OP_VM, NULL);
 	if (error == NULL && verb == VM_CREATE)
 		app_gce_created(app);
 	if (error == NULL && verb == VM_DELETE)
@@ -268,9 +264,7 @@ vm_run(struct app *app, const struct vm_args *a, char **cause)
 	app->vm_job = vm_job_start(g, a->verb, &o, &rep, app);
 	app_vm_opts_free(&o);
 	if (!app->cli) {
-		free(app->operation);
-		app->operation = xasprintf("%s: starting", app->vm_label);
-		app->status_dirty = 1;
+		app_operation(app, APP_OP_VM, "%s: starting", app->vm_label);
 	}
 	return 0;
 }

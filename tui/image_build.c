@@ -91,10 +91,8 @@ image_report(struct image_job *job, const char *fmt, ...)
 	if (app->cli)
 		fprintf(stderr, "sandbox-tui: image build: %s\n", text);
 	else {
-		free(app->operation);
-		app->operation = xasprintf("image build %s: %s",
+		app_operation(app, APP_OP_IMAGE, "image build %s: %s",
 		    job->steps[job->cur].label, text);
-		app->status_dirty = 1;
 	}
 	free(text);
 }
@@ -414,9 +412,7 @@ image_finish(struct image_job *job)
 	char		*msg;
 
 	app->image_job = NULL;
-	free(app->operation);
-	app->operation = NULL;
-	app->status_dirty = 1;
+	app_operation(app, APP_OP_IMAGE, NULL);
 	if (job->error != NULL) {
 		msg = xasprintf("image build %s: %s (the whole output is in "
 		    "%s)", job->steps[job->cur].label, job->error,

@@ -14,6 +14,23 @@
 #include "tui/xmalloc.h"
 #include "vt/vt.h"
 
+/* " | vm create: booting | image build agent: step 3/9"; may be "". */
+static char *
+status_operations(struct app *app)
+{
+	char	*s = xstrdup(""), *t;
+	size_t	 i;
+
+	for (i = 0; i < APP_OP_N; i++) {
+		if (app->operation[i] == NULL)
+			continue;
+		t = xasprintf("%s | %s", s, app->operation[i]);
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
 static char *
 status_conn(struct app *app)
 {
@@ -52,7 +69,7 @@ status_text(struct app *app, char **right)
 {
 	struct pane	*p = app_focused(app);
 	size_t		 i, running = 0, waiting;
-	char		*conn, *s, *focus, *wbuf, prefix[32];
+	char		*conn, *s, *focus, *wbuf, *ops, prefix[32];
 
 	for (i = 0; i < app->npanes; i++) {
 		if (app->panes[i]->state != NULL &&
@@ -79,16 +96,16 @@ status_text(struct app *app, char **right)
 		wbuf = xasprintf(" | %zu waiting", waiting);
 	else
 		wbuf = xstrdup("");
-	s = xasprintf(" %s | %s | agents %zu/%zu%s%s%s%s%s%s",
+	ops = status_operations(app);
+	s = xasprintf(" %s | %s | agents %zu/%zu%s%s%s%s%s",
 	    app->conn != NULL ? conn_describe(app->conn) : "-", conn, running,
-	    app->npanes, wbuf, focus,
-	    app->operation != NULL ? " | " : "",
-	    app->operation != NULL ? app->operation : "",
+	    app->npanes, wbuf, focus, ops,
 	    app->message != NULL ? " | " : "",
 	    app->message != NULL ? app->message : "");
 	free(conn);
 	free(focus);
 	free(wbuf);
+	free(ops);
 
 	*right = NULL;
 	switch (app->mode) {

@@ -6,6 +6,7 @@
 #ifndef SANDBOX_TUI_XMALLOC_H
 #define SANDBOX_TUI_XMALLOC_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 void *xmalloc(size_t);
@@ -16,5 +17,6 @@ char *xstrdup(const char *);
 char *xstrndup(const char *, size_t);
 /* Returns a newly allocated formatted string; the caller frees it. */
 char *xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *, va_list) __attribute__((format(printf, 1, 0)));
 
 #endif
