@@ -61,7 +61,7 @@ image_pair_ok(const char *what, const char *pair, const char *extra,
 char *
 docker_cmd_build(const struct docker_build *b, char **cause)
 {
-	struct docker_buf	 out = { NULL, 0, 0 };
+	struct strbuf	 out = { NULL, 0, 0 };
 	const char		*df = b->dockerfile;
 	size_t			 i;
 
@@ -89,9 +89,9 @@ docker_cmd_build(const struct docker_build *b, char **cause)
 	}
 
 	/* BuildKit, where docker uses it, then prints steps as plain lines. */
-	docker_buf_add(&out, "BUILDKIT_PROGRESS=plain docker build --force-rm");
+	strbuf_add(&out, "BUILDKIT_PROGRESS=plain docker build --force-rm");
 	if (b->no_cache)
-		docker_buf_add(&out, " --no-cache");
+		strbuf_add(&out, " --no-cache");
 	if (b->network != NULL && *b->network != '\0')
 		docker_buf_addf(&out, "--network", "%s", b->network);
 	docker_buf_addf(&out, "-t", "%s", b->tag);
@@ -100,7 +100,7 @@ docker_cmd_build(const struct docker_build *b, char **cause)
 		docker_buf_addf(&out, "--label", "%s", b->labels[i]);
 	for (i = 0; i < b->nargs; i++)
 		docker_buf_addf(&out, "--build-arg", "%s", b->args[i]);
-	docker_buf_add(&out, " -");
+	strbuf_add(&out, " -");
 	return out.s;
 }
 

@@ -7,17 +7,13 @@
 
 #include <stddef.h>
 
-/* A command being built (docker_buf.c); start from { NULL, 0, 0 }. */
-struct docker_buf {
-	char	*s;
-	size_t	 len;
-	size_t	 size;
-};
-void	 docker_buf_add(struct docker_buf *, const char *);
+#include "tui/strbuf.h"
+
+/* A command being built: words with strbuf_add(), values quoted here. */
 /* Appends " " and the quoted value. */
-void	 docker_buf_addq(struct docker_buf *, const char *value);
+void	 docker_buf_addq(struct strbuf *, const char *value);
 /* Appends " flag 'value'" for a value from a format. */
-void	 docker_buf_addf(struct docker_buf *, const char *flag,
+void	 docker_buf_addf(struct strbuf *, const char *flag,
 	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Docker's rule for container names (and what an ID looks like too). */

@@ -153,19 +153,19 @@ docker_run_state_dir(const char *agent_ws, int n)
 }
 
 static char *
-docker_run_state(struct docker_buf *b, const char *agent_ws, int n)
+docker_run_state(struct strbuf *b, const char *agent_ws, int n)
 {
 	char	*dir, *events;
 
 	dir = docker_run_state_dir(agent_ws, n);
 	events = xasprintf("%s/events", dir);
-	docker_buf_add(b, " && (umask 077 && mkdir -p");
+	strbuf_add(b, " && (umask 077 && mkdir -p");
 	docker_buf_addq(b, dir);
-	docker_buf_add(b, ") && chmod 700");
+	strbuf_add(b, ") && chmod 700");
 	docker_buf_addq(b, dir);
-	docker_buf_add(b, " && : >");
+	strbuf_add(b, " && : >");
 	docker_buf_addq(b, events);
-	docker_buf_add(b, " && chmod 666");
+	strbuf_add(b, " && chmod 666");
 	docker_buf_addq(b, events);
 	free(dir);
 	return events;
@@ -183,25 +183,25 @@ docker_run_state(struct docker_buf *b, const char *agent_ws, int n)
  * entrypoint then says what to chown.
  */
 static void
-docker_run_owner(struct docker_buf *b, const char *agent_ws,
+docker_run_owner(struct strbuf *b, const char *agent_ws,
     const char *image)
 {
-	docker_buf_add(b, " && { u=$(docker image inspect --format");
+	strbuf_add(b, " && { u=$(docker image inspect --format");
 	docker_buf_addq(b, "{{index .Config.Labels \"sandbox-tui.uid\"}}");
 	docker_buf_addq(b, image);
-	docker_buf_add(b, " 2>/dev/null) || u=; case $u in ''|*[!0-9]*) ;; "
+	strbuf_add(b, " 2>/dev/null) || u=; case $u in ''|*[!0-9]*) ;; "
 	    "*) [ -L");
 	docker_buf_addq(b, agent_ws);
-	docker_buf_add(b, " ] || [ \"$(stat -c %u");
+	strbuf_add(b, " ] || [ \"$(stat -c %u");
 	docker_buf_addq(b, agent_ws);
-	docker_buf_add(b, ")\" = \"$u\" ] || chown \"$u:$u\"");
+	strbuf_add(b, ")\" = \"$u\" ] || chown \"$u:$u\"");
 	docker_buf_addq(b, agent_ws);
-	docker_buf_add(b, " 2>/dev/null || docker run --rm --pull never "
+	strbuf_add(b, " 2>/dev/null || docker run --rm --pull never "
 	    "--network none --user 0:0 --cap-drop ALL --cap-add CHOWN "
 	    "--entrypoint chown");
 	docker_buf_addf(b, "-v", "%s:/w", agent_ws);
 	docker_buf_addq(b, image);
-	docker_buf_add(b, " \"$u:$u\" /w >/dev/null 2>&1 || :;; esac; }");
+	strbuf_add(b, " \"$u:$u\" /w >/dev/null 2>&1 || :;; esac; }");
 }
 
 /* 1250 -> "1.25", 1000 -> "1", 10 -> "0.01"; caller frees. */
@@ -272,7 +272,7 @@ docker_run_numbers_ok(const struct agent_spec *spec, char **cause)
 char *
 docker_cmd_run(const struct agent_spec *spec, int n, char **cause)
 {
-	struct docker_buf	 b = { NULL, 0, 0 };
+	struct strbuf	 b = { NULL, 0, 0 };
 	char			*ws = NULL, *cpus = NULL, *events = NULL;
 	char			 name[32];
 	int			 i;
@@ -298,17 +298,17 @@ docker_cmd_run(const struct agent_spec *spec, int n, char **cause)
 		}
 	}
 
-	docker_buf_add(&b, "mkdir -p");
+	strbuf_add(&b, "mkdir -p");
 	docker_buf_addq(&b, ws);
 	docker_run_owner(&b, ws, spec->image);
 	events = docker_run_state(&b, ws, n);
-	docker_buf_add(&b, " && docker run -dit --init --pull never");
+	strbuf_add(&b, " && docker run -dit --init --pull never");
 	docker_buf_addf(&b, "--name", "%s", agent_name(n, name, sizeof name));
 	docker_buf_addf(&b, "--hostname", "agent-%02d", n);
 	docker_buf_addf(&b, "--label", "%s=%d", AGENT_LABEL, n);
 	docker_buf_addf(&b, "--label", "sandbox-tui.version=%s",
 	    spec->version);
-	docker_buf_add(&b, " --cap-drop ALL"
+	strbuf_add(&b, " --cap-drop ALL"
 	    " --security-opt no-new-privileges");
 	docker_buf_addf(&b, "--pids-limit", "%ld", spec->pids_limit);
 	docker_buf_addf(&b, "--memory", "%lld", spec->memory);
@@ -316,7 +316,7 @@ docker_cmd_run(const struct agent_spec *spec, int n, char **cause)
 	cpus = docker_run_cpus(spec->cpus_milli);
 	docker_buf_addf(&b, "--cpus", "%s", cpus);
 	docker_buf_addf(&b, "-v", "%s:/workspace", ws);
-	docker_buf_add(&b, " -w /workspace");
+	strbuf_add(&b, " -w /workspace");
 	docker_buf_addf(&b, "-e", "SANDBOX_TUI_AGENT=%02d", n);
 	docker_buf_addf(&b, "-v", "%s:%s", events, AGENT_EVENTS_PATH);
 	if (spec->settings_file != NULL) {
@@ -373,7 +373,7 @@ docker_cmd_each(const char *verb, char *const *names, size_t n, char **cause)
 		{ "rm", "docker rm -f" },
 		{ "unpause", "docker unpause" },
 	};
-	struct docker_buf	 b = { NULL, 0, 0 };
+	struct strbuf	 b = { NULL, 0, 0 };
 	size_t			 i;
 	char			*echo;
 
@@ -392,7 +392,7 @@ docker_cmd_each(const char *verb, char *const *names, size_t n, char **cause)
 	}
 	if (!docker_run_names_ok(names, n, cause))
 		return NULL;
-	docker_buf_add(&b, verbs[i].words);
+	strbuf_add(&b, verbs[i].words);
 	for (i = 0; i < n; i++)
 		docker_buf_addq(&b, names[i]);
 	return b.s;
@@ -401,12 +401,12 @@ docker_cmd_each(const char *verb, char *const *names, size_t n, char **cause)
 char *
 docker_cmd_stats(char *const *names, size_t n, char **cause)
 {
-	struct docker_buf	 b = { NULL, 0, 0 };
+	struct strbuf	 b = { NULL, 0, 0 };
 	size_t			 i;
 
 	if (!docker_run_names_ok(names, n, cause))
 		return NULL;
-	docker_buf_add(&b, "docker stats --no-stream --format");
+	strbuf_add(&b, "docker stats --no-stream --format");
 	docker_buf_addq(&b, "{{json .}}");
 	for (i = 0; i < n; i++)
 		docker_buf_addq(&b, names[i]);
@@ -663,12 +663,12 @@ char *
 docker_env_file(char *const *names, char *const *values, size_t n,
     char **cause)
 {
-	struct docker_buf	 b = { NULL, 0, 0 };
+	struct strbuf	 b = { NULL, 0, 0 };
 	const char		*why;
 	char			*echo;
 	size_t			 i;
 
-	docker_buf_add(&b, "");
+	strbuf_add(&b, "");
 	for (i = 0; i < n; i++) {
 		if (names[i] == NULL || *names[i] == '\0')
 			why = "variable name missing";
@@ -685,10 +685,10 @@ docker_env_file(char *const *names, char *const *values, size_t n,
 			free(b.s);
 			return NULL;
 		}
-		docker_buf_add(&b, names[i]);
-		docker_buf_add(&b, "=");
-		docker_buf_add(&b, values[i]);
-		docker_buf_add(&b, "\n");
+		strbuf_add(&b, names[i]);
+		strbuf_add(&b, "=");
+		strbuf_add(&b, values[i]);
+		strbuf_add(&b, "\n");
 	}
 	return b.s;
 }

@@ -32,26 +32,26 @@
 static char *
 export_echo(const char *s)
 {
-	struct export_buf	b = { NULL, 0, 0 };
+	struct strbuf	b = { NULL, 0, 0 };
 	const unsigned char	*p;
 	size_t			 n = 0;
 
 	if (s == NULL)
 		return xstrdup("(none)");
-	export_buf_add(&b, "");
+	strbuf_add(&b, "");
 	for (p = (const unsigned char *)s; *p != '\0'; p++, n++) {
 		if (n == EXPORT_ECHO_MAX) {
-			export_buf_add(&b, "...");
+			strbuf_add(&b, "...");
 			break;
 		}
 		if (*p == '\n')
-			export_buf_add(&b, "\\n");
+			strbuf_add(&b, "\\n");
 		else if (*p < 0x20 || *p == 0x7f)
-			export_buf_printf(&b, "\\x%02x", *p);
+			strbuf_printf(&b, "\\x%02x", *p);
 		else
-			export_buf_printf(&b, "%c", *p);
+			strbuf_printf(&b, "%c", *p);
 	}
-	return export_buf_take(&b);
+	return strbuf_take(&b);
 }
 
 int

@@ -33,46 +33,46 @@ char *
 export_yaml_quote(const char *s)
 {
 	static const char	 c0[] = "0......abtnvfr.............e";
-	struct export_buf	 b = { NULL, 0, 0 };
+	struct strbuf	 b = { NULL, 0, 0 };
 	const unsigned char	*p;
 
-	export_buf_add(&b, "\"");
+	strbuf_add(&b, "\"");
 	for (p = (const unsigned char *)s; *p != '\0'; p++) {
 		if (*p == '"' || *p == '\\')
-			export_buf_printf(&b, "\\%c", *p);
+			strbuf_printf(&b, "\\%c", *p);
 		else if (*p < 0x20 && c0[*p] != '.')
-			export_buf_printf(&b, "\\%c", c0[*p]);
+			strbuf_printf(&b, "\\%c", c0[*p]);
 		else if (*p < 0x20 || *p == 0x7f)
-			export_buf_printf(&b, "\\x%02x", *p);
+			strbuf_printf(&b, "\\x%02x", *p);
 		else if (p[0] == 0xc2 && p[1] == 0x85) {
-			export_buf_add(&b, "\\N");
+			strbuf_add(&b, "\\N");
 			p++;
 		} else if (p[0] == 0xe2 && p[1] == 0x80 &&
 		    (p[2] == 0xa8 || p[2] == 0xa9)) {
-			export_buf_add(&b, p[2] == 0xa8 ? "\\L" : "\\P");
+			strbuf_add(&b, p[2] == 0xa8 ? "\\L" : "\\P");
 			p += 2;
 		} else if (p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) {
-			export_buf_add(&b, "\\uFEFF");
+			strbuf_add(&b, "\\uFEFF");
 			p += 2;
 		} else
-			export_buf_printf(&b, "%c", *p);
+			strbuf_printf(&b, "%c", *p);
 	}
-	export_buf_add(&b, "\"");
-	return export_buf_take(&b);
+	strbuf_add(&b, "\"");
+	return strbuf_take(&b);
 }
 
 /* A compose string: '$' doubled against interpolation, then quoted. */
 static char *
 export_compose_str(const char *s)
 {
-	struct export_buf	 b = { NULL, 0, 0 };
+	struct strbuf	 b = { NULL, 0, 0 };
 	const char		*p;
 	char			*q;
 
-	export_buf_add(&b, "");
+	strbuf_add(&b, "");
 	for (p = s; *p != '\0'; p++)
-		export_buf_add(&b, *p == '$' ? "$$" : (char[]){ *p, '\0' });
-	q = export_buf_take(&b);
+		strbuf_add(&b, *p == '$' ? "$$" : (char[]){ *p, '\0' });
+	q = strbuf_take(&b);
 	s = q;
 	q = export_yaml_quote(s);
 	free((char *)s);
@@ -81,22 +81,22 @@ export_compose_str(const char *s)
 
 /* "key: "value"" at the given indent. */
 static void
-export_compose_kv(struct export_buf *b, int indent, const char *key,
+export_compose_kv(struct strbuf *b, int indent, const char *key,
     const char *value)
 {
 	char	*q = export_compose_str(value);
 
-	export_buf_printf(b, "%*s%s: %s\n", indent, "", key, q);
+	strbuf_printf(b, "%*s%s: %s\n", indent, "", key, q);
 	free(q);
 }
 
 /* A list item "- "value"" at the given indent. */
 static void
-export_compose_item(struct export_buf *b, int indent, const char *value)
+export_compose_item(struct strbuf *b, int indent, const char *value)
 {
 	char	*q = export_compose_str(value);
 
-	export_buf_printf(b, "%*s- %s\n", indent, "", q);
+	strbuf_printf(b, "%*s- %s\n", indent, "", q);
 	free(q);
 }
 
@@ -128,13 +128,13 @@ export_compose_ws(const char *ws)
 }
 
 static void
-export_compose_service(struct export_buf *b, const struct export_ctx *ctx,
+export_compose_service(struct strbuf *b, const struct export_ctx *ctx,
     const struct export_agent *a, const char *ws, const char *cpus)
 {
 	char	*s;
 	int	 i;
 
-	export_buf_printf(b, "  agent-%02d:\n", a->n);
+	strbuf_printf(b, "  agent-%02d:\n", a->n);
 	export_compose_kv(b, 4, "container_name", a->name);
 	s = xasprintf("agent-%02d", a->n);
 	export_compose_kv(b, 4, "hostname", s);
@@ -142,28 +142,28 @@ export_compose_service(struct export_buf *b, const struct export_ctx *ctx,
 	export_compose_kv(b, 4, "image", ctx->image);
 	export_compose_kv(b, 4, "pull_policy", "never");
 	if (ctx->ncommand > 0) {
-		export_buf_add(b, "    command:\n");
+		strbuf_add(b, "    command:\n");
 		for (i = 0; i < ctx->ncommand; i++)
 			export_compose_item(b, 6, ctx->command[i]);
 	}
-	export_buf_add(b, "    init: true\n");
-	export_buf_add(b, "    stdin_open: true\n");
-	export_buf_add(b, "    tty: true\n");
+	strbuf_add(b, "    init: true\n");
+	strbuf_add(b, "    stdin_open: true\n");
+	strbuf_add(b, "    tty: true\n");
 	export_compose_kv(b, 4, "network_mode", "bridge");
-	export_buf_add(b, "    cap_drop:\n");
+	strbuf_add(b, "    cap_drop:\n");
 	export_compose_item(b, 6, "ALL");
-	export_buf_add(b, "    security_opt:\n");
+	strbuf_add(b, "    security_opt:\n");
 	export_compose_item(b, 6, "no-new-privileges:true");
-	export_buf_printf(b, "    pids_limit: %ld\n", ctx->pids_limit);
-	export_buf_printf(b, "    mem_limit: %lld\n", ctx->memory);
-	export_buf_printf(b, "    memswap_limit: %lld\n", ctx->memory);
-	export_buf_printf(b, "    cpus: %s\n", cpus);
+	strbuf_printf(b, "    pids_limit: %ld\n", ctx->pids_limit);
+	strbuf_printf(b, "    mem_limit: %lld\n", ctx->memory);
+	strbuf_printf(b, "    memswap_limit: %lld\n", ctx->memory);
+	strbuf_printf(b, "    cpus: %s\n", cpus);
 	export_compose_kv(b, 4, "working_dir", "/workspace");
-	export_buf_add(b, "    environment:\n");
+	strbuf_add(b, "    environment:\n");
 	s = xasprintf("%02d", a->n);
 	export_compose_kv(b, 6, "SANDBOX_TUI_AGENT", s);
 	free(s);
-	export_buf_add(b, "    volumes:\n");
+	strbuf_add(b, "    volumes:\n");
 	s = xasprintf("%s/agent-%02d:/workspace", ws, a->n);
 	export_compose_item(b, 6, s);
 	free(s);
@@ -178,10 +178,10 @@ export_compose_service(struct export_buf *b, const struct export_ctx *ctx,
 		free(s);
 	}
 	if (ctx->env_file != NULL) {
-		export_buf_add(b, "    env_file:\n");
+		strbuf_add(b, "    env_file:\n");
 		export_compose_item(b, 6, ctx->env_file);
 	}
-	export_buf_add(b, "    labels:\n");
+	strbuf_add(b, "    labels:\n");
 	s = xasprintf("%d", a->n);
 	export_compose_kv(b, 6, AGENT_LABEL, s);
 	free(s);
@@ -191,7 +191,7 @@ export_compose_service(struct export_buf *b, const struct export_ctx *ctx,
 char *
 export_compose_text(const struct export_ctx *ctx, char **cause)
 {
-	struct export_buf	 b = { NULL, 0, 0 };
+	struct strbuf	 b = { NULL, 0, 0 };
 	struct export_agent	*v;
 	char			*ws, *cpus;
 	const char		*bad = NULL;
@@ -217,7 +217,7 @@ export_compose_text(const struct export_ctx *ctx, char **cause)
 	cpus = export_compose_cpus(ctx->cpus_milli);
 
 	export_buf_by(&b, "#", ctx);
-	export_buf_add(&b, "# The agents running when it was made; running "
+	strbuf_add(&b, "# The agents running when it was made; running "
 	    "the export again replaces\n"
 	    "# this file.  The containers are the ones `sandbox-tui agents "
 	    "start` makes;\n"
@@ -231,11 +231,11 @@ export_compose_text(const struct export_ctx *ctx, char **cause)
 	    "make a\n"
 	    "# folder): mkdir -p DIR && touch DIR/events && chmod 666 "
 	    "DIR/events.\n");
-	export_buf_add(&b, "services:\n");
+	strbuf_add(&b, "services:\n");
 	for (i = 0; i < ctx->nagents; i++)
 		export_compose_service(&b, ctx, &v[i], ws, cpus);
 	free(cpus);
 	free(ws);
 	free(v);
-	return export_buf_take(&b);
+	return strbuf_take(&b);
 }

@@ -68,18 +68,18 @@ export_ghostty_add(struct export_file *files, size_t *n, char *name,
 static char *
 export_ghostty_as_quote(const char *s)
 {
-	struct export_buf	 b = { NULL, 0, 0 };
+	struct strbuf	 b = { NULL, 0, 0 };
 	const char		*p;
 
-	export_buf_add(&b, "\"");
+	strbuf_add(&b, "\"");
 	for (p = s; *p != '\0'; p++) {
 		if (*p == '"' || *p == '\\')
-			export_buf_printf(&b, "\\%c", *p);
+			strbuf_printf(&b, "\\%c", *p);
 		else
-			export_buf_printf(&b, "%c", *p);
+			strbuf_printf(&b, "%c", *p);
 	}
-	export_buf_add(&b, "\"");
-	return export_buf_take(&b);
+	strbuf_add(&b, "\"");
+	return strbuf_take(&b);
 }
 
 /* DIR/NAME as one shell word; caller frees. */
@@ -96,40 +96,40 @@ export_ghostty_word(const char *dir, const char *name)
 
 /* "12 agents (01 to 12)" or "1 agent (03)". */
 static void
-export_ghostty_which(struct export_buf *b, const struct export_agent *v,
+export_ghostty_which(struct strbuf *b, const struct export_agent *v,
     size_t n)
 {
 	size_t	i;
 
-	export_buf_printf(b, "%zu agent%s (", n, n == 1 ? "" : "s");
+	strbuf_printf(b, "%zu agent%s (", n, n == 1 ? "" : "s");
 	for (i = 0; i < n; i++)
-		export_buf_printf(b, "%s%02d", i == 0 ? "" : " ", v[i].n);
-	export_buf_add(b, ")");
+		strbuf_printf(b, "%s%02d", i == 0 ? "" : " ", v[i].n);
+	strbuf_add(b, ")");
 }
 
 static char *
 export_ghostty_readme(const struct export_ctx *ctx, const char *dir,
     const struct export_agent *v)
 {
-	struct export_buf	 b = { NULL, 0, 0 };
+	struct strbuf	 b = { NULL, 0, 0 };
 	char			*w;
 	size_t			 i, cols;
 
 	cols = ctx->nagents < EXPORT_GHOSTTY_COLS ? ctx->nagents :
 	    EXPORT_GHOSTTY_COLS;
-	export_buf_add(&b, "# The sandbox-tui agents in ghostty\n\n");
+	strbuf_add(&b, "# The sandbox-tui agents in ghostty\n\n");
 	export_buf_by(&b, "", ctx);
-	export_buf_add(&b, "For ");
+	strbuf_add(&b, "For ");
 	export_ghostty_which(&b, v, ctx->nagents);
 	if (ctx->local)
-		export_buf_add(&b, " on this machine's docker");
+		strbuf_add(&b, " on this machine's docker");
 	else
-		export_buf_printf(&b, " on %s@%s port %d", ctx->user,
+		strbuf_printf(&b, " on %s@%s port %d", ctx->user,
 		    ctx->hostname, ctx->port);
-	export_buf_add(&b, ".\nRunning the export again replaces these "
+	strbuf_add(&b, ".\nRunning the export again replaces these "
 	    "files; export again after adding or\nremoving agents.\n\n");
 
-	export_buf_add(&b,
+	strbuf_add(&b,
 	    "**Ghostty's configuration cannot declare a split layout.** It "
 	    "has no setting\n"
 	    "that lays out panes or gives a split its own command.  So this "
@@ -145,22 +145,22 @@ export_ghostty_readme(const struct export_ctx *ctx, const char *dir,
 	    "| `grid.applescript` | macOS, Ghostty 1.3 or later: one window "
 	    "with every agent in a grid of splits |\n");
 	if (!ctx->local)
-		export_buf_add(&b, "| `ssh_config` | the ssh settings of every "
+		strbuf_add(&b, "| `ssh_config` | the ssh settings of every "
 		    "window: one shared connection (ControlMaster) |\n");
-	export_buf_add(&b, "\n## Linux\n\n");
+	strbuf_add(&b, "\n## Linux\n\n");
 	w = export_ghostty_word(dir, "launch.sh");
-	export_buf_printf(&b, "    sh %s          # every agent\n", w);
-	export_buf_printf(&b, "    sh %s %-9d# agent %d alone\n", w,
+	strbuf_printf(&b, "    sh %s          # every agent\n", w);
+	strbuf_printf(&b, "    sh %s %-9d# agent %d alone\n", w,
 	    v[ctx->nagents - 1].n, v[ctx->nagents - 1].n);
 	free(w);
-	export_buf_add(&b, "\nOr one window by hand: `ghostty "
+	strbuf_add(&b, "\nOr one window by hand: `ghostty "
 	    "--config-file=DIR/agent-NN.conf`.\n");
 
-	export_buf_add(&b, "\n## macOS\n\n");
+	strbuf_add(&b, "\n## macOS\n\n");
 	w = export_ghostty_word(dir, "grid.applescript");
-	export_buf_printf(&b, "    osascript %s\n\n", w);
+	strbuf_printf(&b, "    osascript %s\n\n", w);
 	free(w);
-	export_buf_printf(&b, "It opens one Ghostty window split into %zu "
+	strbuf_printf(&b, "It opens one Ghostty window split into %zu "
 	    "column%s, agents row by row from\n"
 	    "the top left, and needs Ghostty 1.3.0 or later: AppleScript "
 	    "support arrived\n"
@@ -175,23 +175,23 @@ export_ghostty_readme(const struct export_ctx *ctx, const char *dir,
 	    "tests.  macOS asks once whether your terminal may control "
 	    "Ghostty.\n", cols, cols == 1 ? "" : "s");
 
-	export_buf_add(&b, "\n## Keys\n\n"
+	strbuf_add(&b, "\n## Keys\n\n"
 	    "In the agent windows (add `config-file = DIR/ghostty.conf` to "
 	    "your own ghostty\n"
 	    "config to have them everywhere):\n\n"
 	    "| key | action | does |\n|---|---|---|\n");
 	for (i = 0; i < EXPORT_GHOSTTY_NKEYS; i++)
-		export_buf_printf(&b, "| %s | `%s` | %s |\n",
+		strbuf_printf(&b, "| %s | `%s` | %s |\n",
 		    export_ghostty_keys[i].trigger,
 		    export_ghostty_keys[i].action,
 		    export_ghostty_keys[i].what);
-	export_buf_add(&b, "\nIn an agent, C-] then d detaches (docker "
+	strbuf_add(&b, "\nIn an agent, C-] then d detaches (docker "
 	    "attach's detach keys, the same as\n"
 	    "sandbox-tui's prefix and d).  Closing a window or a split also "
 	    "leaves the agent\nrunning.\n");
 	if (!ctx->local) {
 		w = export_ghostty_word(dir, "ssh_config");
-		export_buf_printf(&b, "\n## The connection\n\n"
+		strbuf_printf(&b, "\n## The connection\n\n"
 		    "The first window opens the ssh connection to %s and "
 		    "the others share it;\n"
 		    "it stays up 10 minutes after the last window closes.  "
@@ -200,18 +200,18 @@ export_ghostty_readme(const struct export_ctx *ctx, const char *dir,
 		    ctx->host_alias);
 		free(w);
 	}
-	return export_buf_take(&b);
+	return strbuf_take(&b);
 }
 
 static char *
 export_ghostty_keys_conf(const struct export_ctx *ctx)
 {
-	struct export_buf	b = { NULL, 0, 0 };
+	struct strbuf	b = { NULL, 0, 0 };
 	size_t			i;
 
 	export_buf_by(&b, "#", ctx);
-	export_buf_add(&b, "# Split keybindings for the agent windows.\n");
-	export_buf_add(&b, "# Every agent-NN.conf includes this file; to have "
+	strbuf_add(&b, "# Split keybindings for the agent windows.\n");
+	strbuf_add(&b, "# Every agent-NN.conf includes this file; to have "
 	    "the keys everywhere, add\n"
 	    "# `config-file = <this file>` to your own ghostty config.\n"
 	    "# Ghostty's config cannot declare a split layout: launch.sh "
@@ -219,50 +219,50 @@ export_ghostty_keys_conf(const struct export_ctx *ctx)
 	    "# grid.applescript (macOS) make the windows and splits "
 	    "instead.\n");
 	for (i = 0; i < EXPORT_GHOSTTY_NKEYS; i++)
-		export_buf_printf(&b, "keybind = %s=%s\n",
+		strbuf_printf(&b, "keybind = %s=%s\n",
 		    export_ghostty_keys[i].trigger,
 		    export_ghostty_keys[i].action);
-	return export_buf_take(&b);
+	return strbuf_take(&b);
 }
 
 static char *
 export_ghostty_agent_conf(const struct export_ctx *ctx, const char *dir,
     const char *ssh_config, const struct export_agent *a)
 {
-	struct export_buf	 b = { NULL, 0, 0 };
+	struct strbuf	 b = { NULL, 0, 0 };
 	char			*cmd, *path, *qpath;
 
 	cmd = export_attach_cmd(ctx, ssh_config, a);
 	path = xasprintf("%s/agent-%02d.conf", dir, a->n);
 	qpath = export_sh_word(path);
 	export_buf_by(&b, "#", ctx);
-	export_buf_printf(&b, "# Agent %02d (%s) in a ghostty window:\n",
+	strbuf_printf(&b, "# Agent %02d (%s) in a ghostty window:\n",
 	    a->n, a->name);
-	export_buf_printf(&b, "#   ghostty --config-file=%s\n", qpath);
-	export_buf_add(&b, "# C-] d detaches; closing the window leaves the "
+	strbuf_printf(&b, "#   ghostty --config-file=%s\n", qpath);
+	strbuf_add(&b, "# C-] d detaches; closing the window leaves the "
 	    "agent running.\n");
-	export_buf_add(&b, "config-file = ghostty.conf\n");
-	export_buf_printf(&b, "title = %s\n", a->name);
-	export_buf_printf(&b, "command = %s\n", cmd);
+	strbuf_add(&b, "config-file = ghostty.conf\n");
+	strbuf_printf(&b, "title = %s\n", a->name);
+	strbuf_printf(&b, "command = %s\n", cmd);
 	free(qpath);
 	free(path);
 	free(cmd);
-	return export_buf_take(&b);
+	return strbuf_take(&b);
 }
 
 static char *
 export_ghostty_launch(const struct export_ctx *ctx, const char *dir,
     const struct export_agent *v)
 {
-	struct export_buf	 b = { NULL, 0, 0 };
+	struct strbuf	 b = { NULL, 0, 0 };
 	char			*qdir;
 	size_t			 i;
 
 	qdir = sh_quote(dir);
-	export_buf_add(&b, "#!/bin/sh\n");
+	strbuf_add(&b, "#!/bin/sh\n");
 	export_buf_by(&b, "#", ctx);
-	export_buf_add(&b, "# One ghostty window per agent (Linux).\n");
-	export_buf_add(&b,
+	strbuf_add(&b, "# One ghostty window per agent (Linux).\n");
+	strbuf_add(&b,
 	    "# Ghostty's config cannot declare a split layout, so every agent "
 	    "gets a\n"
 	    "# window of its own; on macOS, grid.applescript builds a grid of "
@@ -270,8 +270,8 @@ export_ghostty_launch(const struct export_ctx *ctx, const char *dir,
 	    "#   sh launch.sh          every agent\n"
 	    "#   sh launch.sh 3 7      agents 3 and 7 (01 to 99)\n"
 	    "# GHOSTTY names the ghostty program (default: ghostty).\n\n");
-	export_buf_printf(&b, "dir=%s\n", qdir);
-	export_buf_add(&b, "ghostty=${GHOSTTY:-ghostty}\n\n"
+	strbuf_printf(&b, "dir=%s\n", qdir);
+	strbuf_add(&b, "ghostty=${GHOSTTY:-ghostty}\n\n"
 	    "if [ -z \"${GHOSTTY:-}\" ] && [ \"$(uname -s)\" = Darwin ]; then\n"
 	    "\techo \"launch.sh: on macOS run: osascript "
 	    "'$dir/grid.applescript'\" >&2\n"
@@ -282,10 +282,10 @@ export_ghostty_launch(const struct export_ctx *ctx, const char *dir,
 	    "GHOSTTY)\" >&2\n"
 	    "\texit 1\n"
 	    "fi\n");
-	export_buf_add(&b, "[ $# -gt 0 ] || set --");
+	strbuf_add(&b, "[ $# -gt 0 ] || set --");
 	for (i = 0; i < ctx->nagents; i++)
-		export_buf_printf(&b, " %02d", v[i].n);
-	export_buf_add(&b, "\n\nrc=0\n"
+		strbuf_printf(&b, " %02d", v[i].n);
+	strbuf_add(&b, "\n\nrc=0\n"
 	    "for n in \"$@\"; do\n"
 	    "\tcase $n in\n"
 	    "\t[0-9]) n=0$n ;;\n"
@@ -306,60 +306,60 @@ export_ghostty_launch(const struct export_ctx *ctx, const char *dir,
 	    "done\n"
 	    "exit $rc\n");
 	free(qdir);
-	return export_buf_take(&b);
+	return strbuf_take(&b);
 }
 
 static char *
 export_ghostty_applescript(const struct export_ctx *ctx, const char *dir,
     const char *ssh_config, const struct export_agent *v)
 {
-	struct export_buf	 b = { NULL, 0, 0 };
+	struct strbuf	 b = { NULL, 0, 0 };
 	char			*cmd, *q, *w;
 	size_t			 i, n = ctx->nagents, cols, rows;
 
 	cols = n < EXPORT_GHOSTTY_COLS ? n : EXPORT_GHOSTTY_COLS;
 	rows = (n + cols - 1) / cols;
 	export_buf_by(&b, "--", ctx);
-	export_buf_printf(&b, "-- The agents in one Ghostty window: a %zux%zu "
+	strbuf_printf(&b, "-- The agents in one Ghostty window: a %zux%zu "
 	    "grid of splits, filled\n-- row by row from %02d at the top "
 	    "left.\n", cols, rows, v[0].n);
-	export_buf_add(&b, "-- Ghostty's config cannot declare a split layout; "
+	strbuf_add(&b, "-- Ghostty's config cannot declare a split layout; "
 	    "this script builds one\n"
 	    "-- through Ghostty's AppleScript dictionary, which needs Ghostty "
 	    "1.3 or later.\n");
 	w = export_ghostty_word(dir, "grid.applescript");
-	export_buf_printf(&b, "--   osascript %s\n\n", w);
+	strbuf_printf(&b, "--   osascript %s\n\n", w);
 	free(w);
 
-	export_buf_add(&b, "tell application \"Ghostty\"\n\tactivate\n");
+	strbuf_add(&b, "tell application \"Ghostty\"\n\tactivate\n");
 	for (i = 0; i < n; i++) {
 		cmd = export_attach_cmd(ctx, ssh_config, &v[i]);
 		q = export_ghostty_as_quote(cmd);
-		export_buf_printf(&b, "\tset cfg%02d to new surface "
+		strbuf_printf(&b, "\tset cfg%02d to new surface "
 		    "configuration\n", v[i].n);
-		export_buf_printf(&b, "\tset command of cfg%02d to %s\n",
+		strbuf_printf(&b, "\tset command of cfg%02d to %s\n",
 		    v[i].n, q);
 		free(q);
 		free(cmd);
 	}
-	export_buf_printf(&b, "\n\tset win to new window with configuration "
+	strbuf_printf(&b, "\n\tset win to new window with configuration "
 	    "cfg%02d\n", v[0].n);
-	export_buf_printf(&b, "\tset t%02d to terminal 1 of selected tab of "
+	strbuf_printf(&b, "\tset t%02d to terminal 1 of selected tab of "
 	    "win\n", v[0].n);
 	/* The top row left to right, then each row below its column. */
 	for (i = 1; i < cols; i++)
-		export_buf_printf(&b, "\tset t%02d to split t%02d direction "
+		strbuf_printf(&b, "\tset t%02d to split t%02d direction "
 		    "right with configuration cfg%02d\n", v[i].n, v[i - 1].n,
 		    v[i].n);
 	for (i = cols; i < n; i++)
-		export_buf_printf(&b, "\tset t%02d to split t%02d direction "
+		strbuf_printf(&b, "\tset t%02d to split t%02d direction "
 		    "down with configuration cfg%02d\n", v[i].n,
 		    v[i - cols].n, v[i].n);
-	export_buf_printf(&b, "\tperform action \"equalize_splits\" on t%02d\n",
+	strbuf_printf(&b, "\tperform action \"equalize_splits\" on t%02d\n",
 	    v[0].n);
-	export_buf_printf(&b, "\tfocus t%02d\n", v[0].n);
-	export_buf_add(&b, "end tell\n");
-	return export_buf_take(&b);
+	strbuf_printf(&b, "\tfocus t%02d\n", v[0].n);
+	strbuf_add(&b, "end tell\n");
+	return strbuf_take(&b);
 }
 
 int

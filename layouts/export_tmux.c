@@ -28,9 +28,9 @@
 
 /* The commands that give the active pane its agent's name. */
 static void
-export_tmux_name_pane(struct export_buf *b, const struct export_agent *a)
+export_tmux_name_pane(struct strbuf *b, const struct export_agent *a)
 {
-	export_buf_printf(b, " \\; \\\n"
+	strbuf_printf(b, " \\; \\\n"
 	    "\t    set-option -p -t \"=$session:\" @sandbox_agent %s \\; \\\n"
 	    "\t    select-pane -t \"=$session:\" -T %s", a->name, a->name);
 }
@@ -39,7 +39,7 @@ char *
 export_tmux_text(const struct export_ctx *ctx, const char *ssh_config,
     char **cause)
 {
-	struct export_buf	 b = { NULL, 0, 0 };
+	struct strbuf	 b = { NULL, 0, 0 };
 	struct export_agent	*v;
 	char			*cmd, *q;
 	size_t			 i;
@@ -58,17 +58,17 @@ export_tmux_text(const struct export_ctx *ctx, const char *ssh_config,
 	}
 	v = export_agents_sorted(ctx);
 
-	export_buf_add(&b, "#!/bin/sh\n");
+	strbuf_add(&b, "#!/bin/sh\n");
 	export_buf_by(&b, "#", ctx);
-	export_buf_printf(&b, "# The agents in one tmux window, a tiled pane "
+	strbuf_printf(&b, "# The agents in one tmux window, a tiled pane "
 	    "per agent, on a session of\n# its own: %zu agent%s",
 	    ctx->nagents, ctx->nagents == 1 ? "" : "s");
 	if (ctx->local)
-		export_buf_add(&b, " on this machine's docker.\n");
+		strbuf_add(&b, " on this machine's docker.\n");
 	else
-		export_buf_printf(&b, " over one ssh connection to %s.\n",
+		strbuf_printf(&b, " over one ssh connection to %s.\n",
 		    ctx->hostname);
-	export_buf_add(&b,
+	strbuf_add(&b,
 	    "# Needs tmux 3.0 or later.  Run it again to attach to the "
 	    "session it made;\n"
 	    "# inside tmux it switches to the session instead.\n"
@@ -82,7 +82,7 @@ export_tmux_text(const struct export_ctx *ctx, const char *ssh_config,
 	    "session\n"
 	    "# leaves the agents running.\n\n");
 
-	export_buf_add(&b,
+	strbuf_add(&b,
 	    "session=${SANDBOX_TMUX_SESSION:-sandbox-agents}\n"
 	    "socket=${SANDBOX_TMUX_SOCKET:-}\n\n"
 	    "tm() {\n"
@@ -107,12 +107,12 @@ export_tmux_text(const struct export_ctx *ctx, const char *ssh_config,
 
 	cmd = export_attach_cmd(ctx, ssh_config, &v[0]);
 	q = sh_quote(cmd);
-	export_buf_printf(&b, "\ttm new-session -d -s \"$session\" -n agents "
+	strbuf_printf(&b, "\ttm new-session -d -s \"$session\" -n agents "
 	    "-x %d -y %d \\\n\t    %s \\; \\\n", EXPORT_TMUX_WIDTH,
 	    EXPORT_TMUX_HEIGHT, q);
 	free(q);
 	free(cmd);
-	export_buf_add(&b,
+	strbuf_add(&b,
 	    "\t    set-option -w -t \"=$session:\" remain-on-exit on \\; \\\n"
 	    "\t    set-option -w -t \"=$session:\" pane-border-status top "
 	    "\\; \\\n"
@@ -123,15 +123,15 @@ export_tmux_text(const struct export_ctx *ctx, const char *ssh_config,
 		cmd = export_attach_cmd(ctx, ssh_config, &v[i]);
 		q = sh_quote(cmd);
 		/* Tiling after each split leaves room for the next one. */
-		export_buf_printf(&b, " \\; \\\n"
+		strbuf_printf(&b, " \\; \\\n"
 		    "\t    split-window -t \"=$session:\" \\\n\t    %s", q);
 		free(q);
 		free(cmd);
 		export_tmux_name_pane(&b, &v[i]);
-		export_buf_add(&b, " \\; \\\n"
+		strbuf_add(&b, " \\; \\\n"
 		    "\t    select-layout -t \"=$session:\" tiled");
 	}
-	export_buf_add(&b, " \\; \\\n"
+	strbuf_add(&b, " \\; \\\n"
 	    "\t    select-pane -t \"=$session:.{top-left}\" || exit 1\n"
 	    "fi\n\n"
 	    "if [ \"${SANDBOX_TMUX_NO_ATTACH:-}\" = 1 ]; then\n"
@@ -145,5 +145,5 @@ export_tmux_text(const struct export_ctx *ctx, const char *ssh_config,
 	    "fi\n"
 	    "exec tmux attach-session -t \"=$session\"\n");
 	free(v);
-	return export_buf_take(&b);
+	return strbuf_take(&b);
 }

@@ -1,0 +1,42 @@
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/strbuf.h"
+#include "tui/xmalloc.h"
+
+void
+strbuf_add(struct strbuf *b, const char *s)
+{
+	size_t	len = strlen(s);
+
+	if (b->len + len + 1 > b->size) {
+		b->size = (b->len + len + 1) * 2;
+		b->s = xrealloc(b->s, b->size);
+	}
+	memcpy(b->s + b->len, s, len + 1);
+	b->len += len;
+}
+
+void
+strbuf_printf(struct strbuf *b, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	strbuf_add(b, s);
+	free(s);
+}
+
+char *
+strbuf_take(struct strbuf *b)
+{
+	char	*s = b->s != NULL ? b->s : xstrdup("");
+
+	b->s = NULL;
+	b->len = b->size = 0;
+	return s;
+}
