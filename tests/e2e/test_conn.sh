@@ -2,10 +2,11 @@
 # End-to-end tests of gcp/conn through tests/tools/conn_probe, against a
 # private sshd on 127.0.0.1 (tests/lib/sshd.sh) and the local target.
 # Run from the repo root after building; CONN_PROBE overrides the probe
-# binary (default build/tools/conn_probe).  Prints "ok - NAME" or
+# binary (default $BUILD/tools/conn_probe, BUILD from make: build, or
+# build-san under SANITIZE=1).  Prints "ok - NAME" or
 # "not ok - NAME" per test and exits 0 only if every test passed.
 
-PROBE=${CONN_PROBE:-build/tools/conn_probe}
+PROBE=${CONN_PROBE:-${BUILD:-build}/tools/conn_probe}
 . tests/lib/sshd.sh
 
 if [ ! -x "$PROBE" ]; then
