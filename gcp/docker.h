@@ -144,9 +144,13 @@ void agent_stats_free(struct agent_stats *, size_t n);
 char *docker_cmd_put_file(const char *path, char **cause);
 /*
  * `rm -rf -- WS/agent-NN WS/.sandbox-tui/agent-NN` (the workspace and the
- * agent's events file); WS absolute, not "/", no newline, no "..".
+ * agent's events file); WS absolute, not "/", no newline, no "..".  If
+ * that fails (the agent's files belong to the image's user, and the SSH
+ * user is neither that user nor root) and image is not NULL, a throwaway
+ * container of image empties the workspace, and rm runs again.
  */
-char *docker_cmd_purge(const char *workspace_dir, int n, char **cause);
+char *docker_cmd_purge(const char *workspace_dir, int n, const char *image,
+	    char **cause);
 /* `docker image inspect --format '{{.Id}}' IMAGE` */
 char *docker_cmd_image_check(const char *image, char **cause);
 /*

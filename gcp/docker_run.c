@@ -564,23 +564,50 @@ docker_cmd_put_file(const char *path, char **cause)
 }
 
 char *
-docker_cmd_purge(const char *workspace_dir, int n, char **cause)
+docker_cmd_purge(const char *workspace_dir, int n, const char *image,
+    char **cause)
 {
-	char	*ws, *qws, *state, *qstate, *cmd;
+	struct strbuf	 b = { 0 };
+	char			*ws, *state, *rm;
 
 	if (!docker_run_agent_ok(n, cause))
+		return NULL;
+	if (image != NULL && !docker_image_ok(image, cause))
 		return NULL;
 	if ((ws = docker_run_workspace(workspace_dir, n, cause)) == NULL)
 		return NULL;
 	state = docker_run_state_dir(ws, n);
-	qws = sh_quote(ws);
-	qstate = sh_quote(state);
-	cmd = xasprintf("rm -rf -- %s %s", qws, qstate);
-	free(qstate);
+	strbuf_add(&b, "rm -rf --");
+	docker_buf_addq(&b, ws);
+	docker_buf_addq(&b, state);
+	rm = xstrdup(b.s);
+	if (image != NULL) {
+		/*
+		 * Root in the container may only override file permissions
+		 * (DAC_OVERRIDE, FOWNER for sticky folders), sees only the
+		 * workspace and has no network.  rm empties /w, then fails
+		 * on the mount point itself (busy), which is expected: the
+		 * folder goes with the second rm, which its parent's owner
+		 * may do.  rm is in every image that has a shell.
+		 */
+		strbuf_add(&b, " 2>/dev/null || { [ -L");
+		docker_buf_addq(&b, ws);
+		strbuf_add(&b, " ] || [ ! -d");
+		docker_buf_addq(&b, ws);
+		strbuf_add(&b, " ] || docker run --rm --pull never "
+		    "--network none --user 0:0 --cap-drop ALL "
+		    "--cap-add DAC_OVERRIDE --cap-add FOWNER "
+		    "--security-opt no-new-privileges --entrypoint rm");
+		docker_buf_addf(&b, "-v", "%s:/w", ws);
+		docker_buf_addq(&b, image);
+		strbuf_add(&b, " -rf -- /w >/dev/null 2>&1; ");
+		strbuf_add(&b, rm);
+		strbuf_add(&b, "; }");
+	}
+	free(rm);
 	free(state);
-	free(qws);
 	free(ws);
-	return cmd;
+	return b.s;
 }
 
 char *

@@ -216,7 +216,8 @@ agents_task_cmd(struct agents_op *op, struct agents_task *t, char **cause)
 			return NULL;
 		if (!t->purge)
 			return a;
-		if ((b = docker_cmd_purge(ws, t->n, cause)) == NULL) {
+		b = docker_cmd_purge(ws, t->n, op->spec.image, cause);
+		if (b == NULL) {
 			free(a);
 			return NULL;
 		}
@@ -225,7 +226,7 @@ agents_task_cmd(struct agents_op *op, struct agents_task *t, char **cause)
 		free(b);
 		return cmd;
 	case TASK_PURGE:
-		return docker_cmd_purge(ws, t->n, cause);
+		return docker_cmd_purge(ws, t->n, op->spec.image, cause);
 	default:
 		break;
 	}

@@ -380,6 +380,35 @@ check "local: rm 3 --purge" \
 sbx agents start 0 --yes
 check_agents "local: scale 0 --yes"
 
+# A purge by a user who is neither root nor the owner of the agent's files
+# (on a VM: the SSH user, in the docker group; the files: the image's
+# user).  rm alone fails there; a throwaway container empties the folder.
+DOCKER_GID=$(getent group docker | cut -d: -f3)
+if command -v setpriv >/dev/null && [ -n "$DOCKER_GID" ]; then
+	NWS=$(t_tmpdir ws-nobody)
+	sbx -o "agents.workspace_dir=$NWS" -o "agents.command=$TICKS" \
+	    agents start 1
+	mkdir -p "$NWS/agent-01/src/deep"
+	echo x >"$NWS/agent-01/src/deep/file"
+	chown 65534:65534 "$NWS"
+	chown -R 65534:65534 "$NWS/.sandbox-tui"
+	chown -R 4242:4242 "$NWS/agent-01"
+	chmod -R go-w "$NWS/agent-01"
+	"$TIMEOUT" -k 10 120 setpriv --reuid=65534 --regid=65534 \
+	    --groups="$DOCKER_GID" env XDG_CONFIG_HOME="$NWS/xdg" \
+	    "$BIN" --target local -o "agents.image=$AGENT_IMAGE" \
+	    -o "agents.workspace_dir=$NWS" agents rm 1 --yes --purge \
+	    >"$OUT" 2>"$ERR" </dev/null
+	RC=$?
+	check "local: rm --purge by a user who owns neither the files nor is root" \
+	    '[ "$RC" = 0 ] && [ ! -e "$NWS/agent-01" ] &&
+	    [ ! -e "$NWS/.sandbox-tui/agent-01" ] &&
+	    [ -z "$(docker ps -aq --filter name=^sandbox-agent-01$)" ]'
+	agents_rm_all
+else
+	echo "# skip: no setpriv or no docker group: purge as another user"
+fi
+
 # Bad agent numbers are refused before connecting: docker never runs.
 mkdir -p "$T_TMP/wrap"
 cat >"$T_TMP/wrap/docker" <<EOF

@@ -34,7 +34,7 @@ _AGENTS_CLEANUP=
 
 _AGENT_APPLETS='sh ash echo cat stty sleep printf yes head tail seq tr env
 date hostname awk sed grep wc ls ps kill true false test [ id uname tty
-clear sort uniq cut'
+clear sort uniq cut rm'
 
 _agent_script() {
 	cat <<'EOF'

@@ -743,28 +743,44 @@ test_docker_run_purge(void **state)
 	static const char *bad[] = {
 		"ws", "", "/", "//", "/ws\n", "/a/../..", "/a/.", "/a:b",
 	};
-	char		*cmd, *cause = NULL, *dir, *a5, *a6, *f5, *s5;
+	char		*cmd, *cause = NULL, *dir, *a5, *a6, *f5, *s5, *full;
 	struct stat	 sb;
 	size_t		 i;
 	FILE		*f;
 
 	(void)state;
-	cmd = docker_cmd_purge("/home/u/workspaces", 7, &cause);
+	cmd = docker_cmd_purge("/home/u/workspaces", 7, NULL, &cause);
 	assert_string_equal(cmd, "rm -rf -- '/home/u/workspaces/agent-07' "
 	    "'/home/u/workspaces/.sandbox-tui/agent-07'");
 	free(cmd);
 	assert_null(cause);
-	assert_null(docker_cmd_purge("/ws", 0, &cause));
+	/* With an image: emptied by a container only if rm fails. */
+	cmd = docker_cmd_purge("/w", 7, "img:1", &cause);
+	assert_string_equal(cmd, "rm -rf -- '/w/agent-07' "
+	    "'/w/.sandbox-tui/agent-07' 2>/dev/null || "
+	    "{ [ -L '/w/agent-07' ] || [ ! -d '/w/agent-07' ] || "
+	    "docker run --rm --pull never --network none --user 0:0 "
+	    "--cap-drop ALL --cap-add DAC_OVERRIDE --cap-add FOWNER "
+	    "--security-opt no-new-privileges --entrypoint rm "
+	    "-v '/w/agent-07:/w' 'img:1' -rf -- /w "
+	    ">/dev/null 2>&1; rm -rf -- '/w/agent-07' "
+	    "'/w/.sandbox-tui/agent-07'; }");
+	free(cmd);
+	assert_null(docker_cmd_purge("/w", 7, "-v /:/x", &cause));
+	assert_non_null(cause);
+	free(cause);
+	cause = NULL;
+	assert_null(docker_cmd_purge("/ws", 0, NULL, &cause));
 	assert_string_equal(cause, "agent 0: not a number between 1 and 99");
 	free(cause);
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		cause = NULL;
-		assert_null(docker_cmd_purge(bad[i], 5, &cause));
+		assert_null(docker_cmd_purge(bad[i], 5, NULL, &cause));
 		assert_non_null(cause);
 		assert_non_null(strstr(cause, "workspace_dir '"));
 		free(cause);
 	}
-	assert_null(docker_cmd_purge(NULL, 5, NULL));
+	assert_null(docker_cmd_purge(NULL, 5, NULL, NULL));
 
 	/* For real: agent-05 and its events go, agent-06 stays. */
 	dir = test_docker_run_tmpdir();
@@ -781,8 +797,11 @@ test_docker_run_purge(void **state)
 	assert_int_equal(mkdir(s5, 0700), 0);
 	s5[strlen(s5)] = '/';
 	assert_int_equal(mkdir(s5, 0700), 0);
-	cmd = docker_cmd_purge(dir, 5, NULL);
-	assert_int_equal(test_docker_run_sh(cmd, NULL), 0);
+	/* docker is not needed, so a stand-in that fails is never run. */
+	cmd = docker_cmd_purge(dir, 5, "img", NULL);
+	full = xasprintf("docker() { exit 9; }; %s", cmd);
+	assert_int_equal(test_docker_run_sh(full, NULL), 0);
+	free(full);
 	assert_int_not_equal(stat(a5, &sb), 0);
 	assert_int_not_equal(stat(s5, &sb), 0);
 	assert_int_equal(stat(a6, &sb), 0);
