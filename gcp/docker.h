@@ -112,6 +112,8 @@ struct agent_spec {
  * (memory 6MiB..1TiB, cpus 0.01..1024, pids 1..4194304).
  */
 char *docker_cmd_run(const struct agent_spec *, int n, char **cause);
+/* docker's --cpus for thousandths: 1250 -> "1.25", 2000 -> "2"; caller frees. */
+char *docker_cpus(long milli);
 /*
  * `docker start|stop -t 10|restart -t 10|rm -f|unpause NAME...` for verb
  * "start", "stop", "restart", "rm" or "unpause"; every name must follow

@@ -204,9 +204,8 @@ docker_run_owner(struct strbuf *b, const char *agent_ws,
 	strbuf_add(b, " \"$u:$u\" /w >/dev/null 2>&1 || :;; esac; }");
 }
 
-/* 1250 -> "1.25", 1000 -> "1", 10 -> "0.01"; caller frees. */
-static char *
-docker_run_cpus(long milli)
+char *
+docker_cpus(long milli)
 {
 	char	*s;
 	size_t	 len;
@@ -313,7 +312,7 @@ docker_cmd_run(const struct agent_spec *spec, int n, char **cause)
 	docker_buf_addf(&b, "--pids-limit", "%ld", spec->pids_limit);
 	docker_buf_addf(&b, "--memory", "%lld", spec->memory);
 	docker_buf_addf(&b, "--memory-swap", "%lld", spec->memory);
-	cpus = docker_run_cpus(spec->cpus_milli);
+	cpus = docker_cpus(spec->cpus_milli);
 	docker_buf_addf(&b, "--cpus", "%s", cpus);
 	docker_buf_addf(&b, "-v", "%s:/workspace", ws);
 	strbuf_add(&b, " -w /workspace");

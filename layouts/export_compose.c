@@ -100,22 +100,6 @@ export_compose_item(struct strbuf *b, int indent, const char *value)
 	free(q);
 }
 
-/* 1250 -> "1.25", 2000 -> "2", 10 -> "0.01"; caller frees. */
-static char *
-export_compose_cpus(long milli)
-{
-	char	*s;
-	size_t	 len;
-
-	if (milli % 1000 == 0)
-		return xasprintf("%ld", milli / 1000);
-	s = xasprintf("%ld.%03ld", milli / 1000, milli % 1000);
-	len = strlen(s);
-	while (s[len - 1] == '0')
-		s[--len] = '\0';
-	return s;
-}
-
 /* The workspace directory without its trailing slashes. */
 static char *
 export_compose_ws(const char *ws)
@@ -214,7 +198,7 @@ export_compose_text(const struct export_ctx *ctx, char **cause)
 	}
 	v = export_agents_sorted(ctx);
 	ws = export_compose_ws(ctx->workspace_dir);
-	cpus = export_compose_cpus(ctx->cpus_milli);
+	cpus = docker_cpus(ctx->cpus_milli);
 
 	export_buf_by(&b, "#", ctx);
 	strbuf_add(&b, "# The agents running when it was made; running "
