@@ -19,6 +19,7 @@
 
 #include "gcp/docker.h"
 #include "tui/xmalloc.h"
+#include "tests/unit/test_sh.h"
 
 /*
  * Real output of `docker ps -a --size=false --filter label=sandbox-tui.agent
@@ -257,42 +258,10 @@ test_docker_cmd_attach_bad_name(void **state)
 	free(cmd);
 }
 
-/*
- * Runs cmd under /bin/sh with a stand-in docker first on PATH that prints
- * each argument in brackets, one invocation a line; returns the output.
- */
 static char *
 test_docker_run_fake(const char *cmd, int *status)
 {
-	char	 dir[] = "/tmp/test_docker.XXXXXX", *path, *full, *qdir;
-	char	 buf[4096];
-	FILE	*f;
-	size_t	 len = 0, got;
-
-	assert_non_null(mkdtemp(dir));
-	path = xasprintf("%s/docker", dir);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs("#!/bin/sh\nfor a; do printf '[%s]' \"$a\"; done\necho\n", f);
-	fclose(f);
-	assert_int_equal(chmod(path, 0700), 0);
-
-	qdir = sh_quote(dir);
-	full = xasprintf("exec 2>/dev/null; PATH=%s:$PATH; export PATH; %s",
-	    qdir, cmd);
-	f = popen(full, "r");
-	assert_non_null(f);
-	while ((got = fread(buf + len, 1, sizeof buf - 1 - len, f)) > 0)
-		len += got;
-	buf[len] = '\0';
-	*status = pclose(f);
-
-	unlink(path);
-	rmdir(dir);
-	free(full);
-	free(qdir);
-	free(path);
-	return xstrdup(buf);
+	return test_sh_stub("docker", TEST_SH_ECHO_ARGS, cmd, 1, status);
 }
 
 static void

@@ -21,6 +21,7 @@
 #include "gcp/docker.h"
 #include "tui/events.h"
 #include "tui/xmalloc.h"
+#include "tests/unit/test_sh.h"
 
 static enum events_kind
 test_events_parse_str(const char *s, struct events_line *l)
@@ -265,41 +266,14 @@ test_events_seen(void **state)
 }
 
 /*
- * Runs the follower's command under /bin/sh with a stand-in tail first on
- * PATH that prints each argument in brackets; returns the output.
+ * Runs the follower's command with a stand-in tail that prints its
+ * arguments, then a line on stderr.
  */
 static char *
 test_events_run(const char *cmd, int *status)
 {
-	char	 dir[] = "/tmp/test_events.XXXXXX", *path, *full, *qdir;
-	char	 buf[8192];
-	FILE	*f;
-	size_t	 len = 0, got;
-
-	assert_non_null(mkdtemp(dir));
-	path = xasprintf("%s/tail", dir);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs("#!/bin/sh\nfor a; do printf '[%s]' \"$a\"; done\necho\n"
-	    "echo 'tail: oops' >&2\n", f);
-	fclose(f);
-	assert_int_equal(chmod(path, 0700), 0);
-
-	qdir = sh_quote(dir);
-	full = xasprintf("PATH=%s:$PATH; export PATH; %s", qdir, cmd);
-	f = popen(full, "r");
-	assert_non_null(f);
-	while ((got = fread(buf + len, 1, sizeof buf - 1 - len, f)) > 0)
-		len += got;
-	buf[len] = '\0';
-	*status = pclose(f);
-
-	unlink(path);
-	rmdir(dir);
-	free(full);
-	free(qdir);
-	free(path);
-	return xstrdup(buf);
+	return test_sh_stub("tail", TEST_SH_ECHO_ARGS "echo 'tail: oops' >&2\n",
+	    cmd, 0, status);
 }
 
 /* Creates dir/.sandbox-tui/agent-NN/events. */
