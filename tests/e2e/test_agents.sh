@@ -7,30 +7,16 @@
 # on a command line.  Commands with bad arguments are refused before docker
 # is ever run.
 . "$(dirname "$0")/../lib/common.sh"
-. "$T_REPO/tests/lib/dockerd.sh"
-. "$T_REPO/tests/lib/agent_image.sh"
-. "$T_REPO/tests/lib/sshd.sh"
+. "$T_REPO/tests/lib/e2e.sh"
 
-BIN=${SANDBOX_TUI:-$T_REPO/sandbox-tui}
-[ -x "$BIN" ] || t_die "no binary at $BIN (run make first)"
+e2e_program
 command -v python3 >/dev/null || t_die "python3 is needed to read JSON"
 
-dockerd_ensure || t_die "no docker daemon"
-agent_image_build || t_die "cannot build the test agent image"
+e2e_agents
 DOCKER=$(command -v docker)
 TIMEOUT=$(command -v timeout)
-agents_rm_all
-t_on_exit agents_rm_all
-
-SSHD_DIR=$(t_tmpdir sshd)
-sshd_start "$SSHD_DIR" || t_die "sshd did not start"
-t_on_exit "sshd_stop '$SSHD_DIR'"
-
-# Nothing of the user's own setup leaks in.
-export XDG_CONFIG_HOME="$T_TMP/xdg"
-mkdir -p "$XDG_CONFIG_HOME"
-unset AGENT_COUNT WORKSPACE_DIR CLAUDE_SETTINGS ANTHROPIC_API_KEY
-TARGET="ssh://root@127.0.0.1:$SSHD_PORT"
+e2e_sshd
+e2e_config
 WS=$T_TMP/ws
 OUT=$T_TMP/out
 ERR=$T_TMP/err

@@ -9,27 +9,13 @@
 # `:agents stop 1` at the command prompt.
 . "$(dirname "$0")/../lib/common.sh"
 . "$T_REPO/tests/lib/tmux.sh"
-. "$T_REPO/tests/lib/dockerd.sh"
-. "$T_REPO/tests/lib/agent_image.sh"
-. "$T_REPO/tests/lib/sshd.sh"
+. "$T_REPO/tests/lib/e2e.sh"
 
-export T_TMP
-BIN=${SANDBOX_TUI:-$T_REPO/sandbox-tui}
-[ -x "$BIN" ] || t_die "no binary at $BIN (run make first)"
+e2e_program
 
-dockerd_ensure || t_die "no docker daemon"
-agent_image_build || t_die "cannot build the test agent image"
-agents_rm_all
-t_on_exit agents_rm_all
-
-SSHD_DIR=$(t_tmpdir sshd)
-sshd_start "$SSHD_DIR" || t_die "sshd did not start"
-t_on_exit "sshd_stop '$SSHD_DIR'"
-
-export XDG_CONFIG_HOME="$T_TMP/xdg"
-mkdir -p "$XDG_CONFIG_HOME"
-unset AGENT_COUNT WORKSPACE_DIR CLAUDE_SETTINGS ANTHROPIC_API_KEY
-TARGET="ssh://root@127.0.0.1:$SSHD_PORT"
+e2e_agents
+e2e_sshd
+e2e_config
 set -- --target "$TARGET" -i "$SSHD_KEY" --known-hosts "$SSHD_KNOWN_HOSTS" \
     -F /dev/null -o ssh.keepalive=2 -o "agents.image=$AGENT_IMAGE" \
     -o "agents.workspace_dir=$T_TMP/ws" -o agents.idle_seconds=1 \

@@ -16,13 +16,9 @@
 # OSC path still marks.
 . "$(dirname "$0")/../lib/common.sh"
 . "$T_REPO/tests/lib/tmux.sh"
-. "$T_REPO/tests/lib/dockerd.sh"
-. "$T_REPO/tests/lib/agent_image.sh"
-. "$T_REPO/tests/lib/sshd.sh"
+. "$T_REPO/tests/lib/e2e.sh"
 
-export T_TMP
-BIN=${SANDBOX_TUI:-$T_REPO/sandbox-tui}
-[ -x "$BIN" ] || t_die "no binary at $BIN (run make first)"
+e2e_program
 command -v python3 >/dev/null 2>&1 || t_die "python3 is needed to read the hooks"
 
 # hook EVENT: the shipped hook command for Notification or Stop.
@@ -35,21 +31,11 @@ print(s["hooks"][sys.argv[2]][0]["hooks"][0]["command"])' \
 HOOK_WAIT=$(hook Notification) && HOOK_DONE=$(hook Stop) ||
     t_die "the hooks in config/claude-settings.json"
 
-dockerd_ensure || t_die "no docker daemon"
-agent_image_build || t_die "cannot build the test agent image"
-agents_rm_all
-t_on_exit agents_rm_all
-
-SSHD_DIR=$(t_tmpdir sshd)
-sshd_start "$SSHD_DIR" || t_die "sshd did not start"
-t_on_exit "sshd_stop '$SSHD_DIR'"
-
-export XDG_CONFIG_HOME="$T_TMP/xdg"
-mkdir -p "$XDG_CONFIG_HOME"
-unset AGENT_COUNT WORKSPACE_DIR CLAUDE_SETTINGS ANTHROPIC_API_KEY
+e2e_agents
+e2e_sshd
+e2e_config
 WS=$T_TMP/ws
 STATE=$WS/.sandbox-tui
-TARGET="ssh://root@127.0.0.1:$SSHD_PORT"
 # idle_seconds at its maximum: the screen never marks anything here.
 set -- -i "$SSHD_KEY" --known-hosts "$SSHD_KNOWN_HOSTS" \
     -F /dev/null -o ssh.keepalive=2 -o "agents.image=$AGENT_IMAGE" \

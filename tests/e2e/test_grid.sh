@@ -6,27 +6,15 @@
 # agents running, reconnecting after the server drops us, host keys.
 . "$(dirname "$0")/../lib/common.sh"
 . "$T_REPO/tests/lib/tmux.sh"
-. "$T_REPO/tests/lib/dockerd.sh"
-. "$T_REPO/tests/lib/agent_image.sh"
-. "$T_REPO/tests/lib/sshd.sh"
+. "$T_REPO/tests/lib/e2e.sh"
 
-export T_TMP
-BIN=${SANDBOX_TUI:-$T_REPO/sandbox-tui}
-[ -x "$BIN" ] || t_die "no binary at $BIN (run make first)"
+e2e_program
 
-dockerd_ensure || t_die "no docker daemon"
-agent_image_build || t_die "cannot build the test agent image"
-agents_rm_all
+e2e_agents
 agents_create 12
-
-SSHD_DIR=$(t_tmpdir sshd)
-sshd_start "$SSHD_DIR" || t_die "sshd did not start"
-t_on_exit "sshd_stop '$SSHD_DIR'"
-
-# Nothing of the user's own setup: config dir, ssh config.
-export XDG_CONFIG_HOME="$T_TMP/xdg"
-mkdir -p "$XDG_CONFIG_HOME"
-TARGET="ssh://root@127.0.0.1:$SSHD_PORT"
+e2e_sshd
+# Nothing of the user's own setup: config dir, ssh config (-F below).
+e2e_config
 set -- --target "$TARGET" -i "$SSHD_KEY" --known-hosts "$SSHD_KNOWN_HOSTS" \
     -F /dev/null -o ssh.keepalive=2
 

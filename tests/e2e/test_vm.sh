@@ -10,22 +10,12 @@
 # status, stop, start, schedule, delete; missing credentials and a 403.
 . "$(dirname "$0")/../lib/common.sh"
 . "$T_REPO/tests/lib/tmux.sh"
-. "$T_REPO/tests/lib/dockerd.sh"
-. "$T_REPO/tests/lib/agent_image.sh"
-. "$T_REPO/tests/lib/sshd.sh"
+. "$T_REPO/tests/lib/e2e.sh"
 . "$T_REPO/tests/lib/fake_gce.sh"
 
-BIN=${SANDBOX_TUI:-$T_REPO/sandbox-tui}
-[ -x "$BIN" ] || t_die "no binary at $BIN (run make first)"
-
-dockerd_ensure || t_die "no docker daemon"
-agent_image_build || t_die "cannot build the test agent image"
-agents_rm_all
-t_on_exit agents_rm_all
-
-SSHD_DIR=$(t_tmpdir sshd)
-sshd_start "$SSHD_DIR" || t_die "sshd did not start"
-t_on_exit "sshd_stop '$SSHD_DIR'"
+e2e_program
+e2e_agents
+e2e_sshd
 # Only the key the program makes may log in: the fake writes it here.
 : >"$SSHD_DIR/authorized_keys"
 
@@ -35,10 +25,9 @@ fake_gce_start "$FAKE_DIR" --host-keys "$SSHD_DIR/host_ed25519.pub" \
     t_die "the fake Google did not start"
 fake_gce_key "$FAKE_DIR" || t_die "no test service account key"
 
-export XDG_CONFIG_HOME="$T_TMP/xdg"
-mkdir -p "$XDG_CONFIG_HOME"
-unset AGENT_COUNT WORKSPACE_DIR CLAUDE_SETTINGS ANTHROPIC_API_KEY PROJECT_ID \
-    ZONE REGION CLOUDSDK_CORE_PROJECT CLOUDSDK_COMPUTE_ZONE GCE_METADATA_HOST
+e2e_config
+unset PROJECT_ID ZONE REGION CLOUDSDK_CORE_PROJECT CLOUDSDK_COMPUTE_ZONE \
+    GCE_METADATA_HOST
 export CLOUDSDK_CONFIG="$T_TMP/gcloud"
 export GOOGLE_APPLICATION_CREDENTIALS="$FAKE_GCE_KEY"
 ZONE_NAME=us-central1-a
