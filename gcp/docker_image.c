@@ -61,7 +61,7 @@ image_pair_ok(const char *what, const char *pair, const char *extra,
 char *
 docker_cmd_build(const struct docker_build *b, char **cause)
 {
-	struct strbuf	 out = { NULL, 0, 0 };
+	struct strbuf		 out = { NULL, 0, 0 };
 	const char		*df = b->dockerfile;
 	size_t			 i;
 

@@ -9,8 +9,10 @@
 
 #include "tui/strbuf.h"
 
-/* A command being built: words with strbuf_add(), values quoted here. */
-/* Appends " " and the quoted value. */
+/*
+ * A command is built in a strbuf: words with strbuf_add(), values with
+ * these.  Appends " " and the quoted value.
+ */
 void	 docker_buf_addq(struct strbuf *, const char *value);
 /* Appends " flag 'value'" for a value from a format. */
 void	 docker_buf_addf(struct strbuf *, const char *flag,

@@ -271,7 +271,7 @@ docker_run_numbers_ok(const struct agent_spec *spec, char **cause)
 char *
 docker_cmd_run(const struct agent_spec *spec, int n, char **cause)
 {
-	struct strbuf	 b = { NULL, 0, 0 };
+	struct strbuf		 b = { NULL, 0, 0 };
 	char			*ws = NULL, *cpus = NULL, *events = NULL;
 	char			 name[32];
 	int			 i;
@@ -372,7 +372,7 @@ docker_cmd_each(const char *verb, char *const *names, size_t n, char **cause)
 		{ "rm", "docker rm -f" },
 		{ "unpause", "docker unpause" },
 	};
-	struct strbuf	 b = { NULL, 0, 0 };
+	struct strbuf		 b = { NULL, 0, 0 };
 	size_t			 i;
 	char			*echo;
 
@@ -400,7 +400,7 @@ docker_cmd_each(const char *verb, char *const *names, size_t n, char **cause)
 char *
 docker_cmd_stats(char *const *names, size_t n, char **cause)
 {
-	struct strbuf	 b = { NULL, 0, 0 };
+	struct strbuf		 b = { NULL, 0, 0 };
 	size_t			 i;
 
 	if (!docker_run_names_ok(names, n, cause))
@@ -567,7 +567,7 @@ docker_cmd_purge(const char *workspace_dir, int n, const char *image,
     char **cause)
 {
 	struct strbuf	 b = { 0 };
-	char			*ws, *state, *rm;
+	char		*ws, *state, *rm;
 
 	if (!docker_run_agent_ok(n, cause))
 		return NULL;
@@ -579,16 +579,20 @@ docker_cmd_purge(const char *workspace_dir, int n, const char *image,
 	strbuf_add(&b, "rm -rf --");
 	docker_buf_addq(&b, ws);
 	docker_buf_addq(&b, state);
-	rm = xstrdup(b.s);
+	rm = strbuf_take(&b);
 	if (image != NULL) {
 		/*
 		 * Root in the container may only override file permissions
 		 * (DAC_OVERRIDE, FOWNER for sticky folders), sees only the
-		 * workspace and has no network.  rm empties /w, then fails
-		 * on the mount point itself (busy), which is expected: the
-		 * folder goes with the second rm, which its parent's owner
-		 * may do.  rm is in every image that has a shell.
+		 * workspace and has no network.  It empties /w but leaves
+		 * the mount point: the folder goes with the second rm, which
+		 * its parent's owner may do.  docker's own complaint (no such
+		 * image...) stays on stderr beside rm's.  Braced whole, so
+		 * that `docker rm ... && PURGE` never purges after a failed
+		 * docker rm.
 		 */
+		strbuf_add(&b, "{ ");
+		strbuf_add(&b, rm);
 		strbuf_add(&b, " 2>/dev/null || { [ -L");
 		docker_buf_addq(&b, ws);
 		strbuf_add(&b, " ] || [ ! -d");
@@ -596,17 +600,21 @@ docker_cmd_purge(const char *workspace_dir, int n, const char *image,
 		strbuf_add(&b, " ] || docker run --rm --pull never "
 		    "--network none --user 0:0 --cap-drop ALL "
 		    "--cap-add DAC_OVERRIDE --cap-add FOWNER "
-		    "--security-opt no-new-privileges --entrypoint rm");
+		    "--security-opt no-new-privileges --entrypoint sh");
 		docker_buf_addf(&b, "-v", "%s:/w", ws);
 		docker_buf_addq(&b, image);
-		strbuf_add(&b, " -rf -- /w >/dev/null 2>&1; ");
+		strbuf_add(&b, " -c 'rm -rf -- /w/* /w/.[!.]* /w/..?*' "
+		    ">/dev/null; ");
 		strbuf_add(&b, rm);
-		strbuf_add(&b, "; }");
+		strbuf_add(&b, "; }; }");
+		free(rm);
+		free(state);
+		free(ws);
+		return strbuf_take(&b);
 	}
-	free(rm);
 	free(state);
 	free(ws);
-	return b.s;
+	return rm;
 }
 
 char *
@@ -689,7 +697,7 @@ char *
 docker_env_file(char *const *names, char *const *values, size_t n,
     char **cause)
 {
-	struct strbuf	 b = { NULL, 0, 0 };
+	struct strbuf		 b = { NULL, 0, 0 };
 	const char		*why;
 	char			*echo;
 	size_t			 i;

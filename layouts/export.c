@@ -79,7 +79,7 @@ export_attach_cmd(const struct export_ctx *ctx, const char *ssh_config,
 char *
 export_ssh_quote(const char *s)
 {
-	struct strbuf	 b = { NULL, 0, 0 };
+	struct strbuf		 b = { NULL, 0, 0 };
 	const char		*p;
 
 	if (s == NULL || strpbrk(s, "\"\\") != NULL || export_has_control(s))
@@ -95,7 +95,7 @@ char *
 export_ssh_config_text(const struct export_ctx *ctx, const char *path,
     char **cause)
 {
-	struct strbuf	 b = { NULL, 0, 0 };
+	struct strbuf		 b = { NULL, 0, 0 };
 	char			*q, *file;
 	size_t			 i;
 

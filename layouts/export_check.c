@@ -32,7 +32,7 @@
 static char *
 export_echo(const char *s)
 {
-	struct strbuf	b = { NULL, 0, 0 };
+	struct strbuf		b = { NULL, 0, 0 };
 	const unsigned char	*p;
 	size_t			 n = 0;
 

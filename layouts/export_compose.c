@@ -33,7 +33,7 @@ char *
 export_yaml_quote(const char *s)
 {
 	static const char	 c0[] = "0......abtnvfr.............e";
-	struct strbuf	 b = { NULL, 0, 0 };
+	struct strbuf		 b = { NULL, 0, 0 };
 	const unsigned char	*p;
 
 	strbuf_add(&b, "\"");
@@ -65,7 +65,7 @@ export_yaml_quote(const char *s)
 static char *
 export_compose_str(const char *s)
 {
-	struct strbuf	 b = { NULL, 0, 0 };
+	struct strbuf		 b = { NULL, 0, 0 };
 	const char		*p;
 	char			*q;
 
@@ -175,7 +175,7 @@ export_compose_service(struct strbuf *b, const struct export_ctx *ctx,
 char *
 export_compose_text(const struct export_ctx *ctx, char **cause)
 {
-	struct strbuf	 b = { NULL, 0, 0 };
+	struct strbuf		 b = { NULL, 0, 0 };
 	struct export_agent	*v;
 	char			*ws, *cpus;
 	const char		*bad = NULL;

@@ -68,7 +68,7 @@ export_ghostty_add(struct export_file *files, size_t *n, char *name,
 static char *
 export_ghostty_as_quote(const char *s)
 {
-	struct strbuf	 b = { NULL, 0, 0 };
+	struct strbuf		 b = { NULL, 0, 0 };
 	const char		*p;
 
 	strbuf_add(&b, "\"");
@@ -111,7 +111,7 @@ static char *
 export_ghostty_readme(const struct export_ctx *ctx, const char *dir,
     const struct export_agent *v)
 {
-	struct strbuf	 b = { NULL, 0, 0 };
+	struct strbuf		 b = { NULL, 0, 0 };
 	char			*w;
 	size_t			 i, cols;
 
@@ -206,7 +206,7 @@ export_ghostty_readme(const struct export_ctx *ctx, const char *dir,
 static char *
 export_ghostty_keys_conf(const struct export_ctx *ctx)
 {
-	struct strbuf	b = { NULL, 0, 0 };
+	struct strbuf		b = { NULL, 0, 0 };
 	size_t			i;
 
 	export_buf_by(&b, "#", ctx);
@@ -229,7 +229,7 @@ static char *
 export_ghostty_agent_conf(const struct export_ctx *ctx, const char *dir,
     const char *ssh_config, const struct export_agent *a)
 {
-	struct strbuf	 b = { NULL, 0, 0 };
+	struct strbuf		 b = { NULL, 0, 0 };
 	char			*cmd, *path, *qpath;
 
 	cmd = export_attach_cmd(ctx, ssh_config, a);
@@ -254,7 +254,7 @@ static char *
 export_ghostty_launch(const struct export_ctx *ctx, const char *dir,
     const struct export_agent *v)
 {
-	struct strbuf	 b = { NULL, 0, 0 };
+	struct strbuf		 b = { NULL, 0, 0 };
 	char			*qdir;
 	size_t			 i;
 
@@ -313,7 +313,7 @@ static char *
 export_ghostty_applescript(const struct export_ctx *ctx, const char *dir,
     const char *ssh_config, const struct export_agent *v)
 {
-	struct strbuf	 b = { NULL, 0, 0 };
+	struct strbuf		 b = { NULL, 0, 0 };
 	char			*cmd, *q, *w;
 	size_t			 i, n = ctx->nagents, cols, rows;
 

@@ -39,7 +39,7 @@ char *
 export_tmux_text(const struct export_ctx *ctx, const char *ssh_config,
     char **cause)
 {
-	struct strbuf	 b = { NULL, 0, 0 };
+	struct strbuf		 b = { NULL, 0, 0 };
 	struct export_agent	*v;
 	char			*cmd, *q;
 	size_t			 i;

@@ -339,12 +339,6 @@ app_connect(struct app *app)
 	conn_connect(app->conn);
 }
 
-/*
- * Forgets the connection and everything that refers into it: agent
- * operations, the logs view, pane channels, listings, a host-key question
- * and pending reconnects.  conn_free() calls nothing back, so all of them
- * must let go first.
- */
 struct app_exec {
 	struct app	*app;
 	void		(*cb)(const struct exec_result *, void *);
@@ -397,6 +391,12 @@ app_exec(struct app *app, const char *cmd,
 	conn_exec(app->conn, cmd, NULL, 0, app_exec_done, x);
 }
 
+/*
+ * Forgets the connection and everything that refers into it: agent
+ * operations, the logs view, pane channels, listings, a host-key question
+ * and pending reconnects.  conn_free() calls nothing back, so all of them
+ * must let go first; jobs of app_exec() are dropped after it.
+ */
 void
 app_drop_conn(struct app *app)
 {

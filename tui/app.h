@@ -209,7 +209,8 @@ void app_set_focus(struct app *, int index);
 void app_relayout(struct app *);
 void app_drop_conn(struct app *);
 /*
- * conn_exec() on the current connection for a job that owns memory: cb
+ * conn_exec() on the current connection (not NULL) for a job that owns
+ * memory: cb
  * gets the answer as usual; if the connection goes first (replaced, or the
  * program ends), no answer comes and drop(arg) frees the job instead.
  */

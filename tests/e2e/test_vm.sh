@@ -26,8 +26,7 @@ fake_gce_start "$FAKE_DIR" --host-keys "$SSHD_DIR/host_ed25519.pub" \
 fake_gce_key "$FAKE_DIR" || t_die "no test service account key"
 
 e2e_config
-unset PROJECT_ID ZONE REGION CLOUDSDK_CORE_PROJECT CLOUDSDK_COMPUTE_ZONE \
-    GCE_METADATA_HOST
+unset CLOUDSDK_CORE_PROJECT CLOUDSDK_COMPUTE_ZONE GCE_METADATA_HOST
 export CLOUDSDK_CONFIG="$T_TMP/gcloud"
 export GOOGLE_APPLICATION_CREDENTIALS="$FAKE_GCE_KEY"
 ZONE_NAME=us-central1-a

@@ -11,8 +11,8 @@
 #                 (ssh://root@127.0.0.1:PORT), with sshd.sh's SSHD_PORT,
 #                 SSHD_KEY, SSHD_KNOWN_HOSTS
 #   e2e_config    nothing of the user's own setup: a private, empty
-#                 XDG_CONFIG_HOME and none of the program's environment
-#                 variables
+#                 XDG_CONFIG_HOME and none of the environment variables of
+#                 the option table (config/options.c)
 
 . "$T_REPO/tests/lib/dockerd.sh"
 . "$T_REPO/tests/lib/agent_image.sh"
@@ -42,5 +42,6 @@ e2e_config() {
 	XDG_CONFIG_HOME="$T_TMP/xdg"
 	export XDG_CONFIG_HOME
 	mkdir -p "$XDG_CONFIG_HOME"
-	unset AGENT_COUNT WORKSPACE_DIR CLAUDE_SETTINGS ANTHROPIC_API_KEY
+	unset SANDBOX_TUI_TARGET AGENT_COUNT WORKSPACE_DIR CLAUDE_SETTINGS \
+	    ANTHROPIC_API_KEY PROJECT_ID REGION ZONE
 }

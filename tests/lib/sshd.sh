@@ -76,7 +76,7 @@ MaxSessions 32
 MaxStartups 100:30:200
 LogLevel VERBOSE
 Subsystem sftp internal-sftp
-SetEnv HOME=$_sd_dir/home
+SetEnv "HOME=$_sd_dir/home"
 EOF
 	printf '[127.0.0.1]:%s %s\n' "$_sd_port" \
 	    "$(cut -d' ' -f1,2 "$_sd_dir/host_ed25519.pub")" >"$_sd_dir/known_hosts"

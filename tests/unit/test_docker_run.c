@@ -713,8 +713,10 @@ test_docker_run_purge(void **state)
 		"ws", "", "/", "//", "/ws\n", "/a/../..", "/a/.", "/a:b",
 	};
 	char		*cmd, *cause = NULL, *dir, *a5, *a6, *f5, *s5, *full;
+	char		*out;
 	struct stat	 sb;
 	size_t		 i;
+	int		 status;
 	FILE		*f;
 
 	(void)state;
@@ -725,15 +727,15 @@ test_docker_run_purge(void **state)
 	assert_null(cause);
 	/* With an image: emptied by a container only if rm fails. */
 	cmd = docker_cmd_purge("/w", 7, "img:1", &cause);
-	assert_string_equal(cmd, "rm -rf -- '/w/agent-07' "
+	assert_string_equal(cmd, "{ rm -rf -- '/w/agent-07' "
 	    "'/w/.sandbox-tui/agent-07' 2>/dev/null || "
 	    "{ [ -L '/w/agent-07' ] || [ ! -d '/w/agent-07' ] || "
 	    "docker run --rm --pull never --network none --user 0:0 "
 	    "--cap-drop ALL --cap-add DAC_OVERRIDE --cap-add FOWNER "
-	    "--security-opt no-new-privileges --entrypoint rm "
-	    "-v '/w/agent-07:/w' 'img:1' -rf -- /w "
-	    ">/dev/null 2>&1; rm -rf -- '/w/agent-07' "
-	    "'/w/.sandbox-tui/agent-07'; }");
+	    "--security-opt no-new-privileges --entrypoint sh "
+	    "-v '/w/agent-07:/w' 'img:1' "
+	    "-c 'rm -rf -- /w/* /w/.[!.]* /w/..?*' >/dev/null; "
+	    "rm -rf -- '/w/agent-07' '/w/.sandbox-tui/agent-07'; }; }");
 	free(cmd);
 	assert_null(docker_cmd_purge("/w", 7, "-v /:/x", &cause));
 	assert_non_null(cause);
@@ -774,6 +776,32 @@ test_docker_run_purge(void **state)
 	assert_int_not_equal(stat(a5, &sb), 0);
 	assert_int_not_equal(stat(s5, &sb), 0);
 	assert_int_equal(stat(a6, &sb), 0);
+	free(cmd);
+
+	/*
+	 * rm refused (the files are the image's user's): the stand-in
+	 * docker is asked to empty the folder, then rm runs again.
+	 */
+	assert_int_equal(mkdir(a5, 0700), 0);
+	cmd = docker_cmd_purge(dir, 5, "img", NULL);
+	full = xasprintf("exec 3>&1; n=0; rm() { n=$((n + 1)); "
+	    "[ $n -gt 1 ] && command rm \"$@\"; }; "
+	    "docker() { echo \"docker $*\" >&3; }; %s", cmd);
+	out = test_sh_stub("unused", "", full, 1, &status);
+	assert_int_equal(status, 0);
+	assert_non_null(strstr(out, "docker run --rm --pull never"));
+	assert_non_null(strstr(out, "--entrypoint sh -v "));
+	assert_non_null(strstr(out, ":/w img -c rm -rf -- /w/* "));
+	assert_int_not_equal(stat(a5, &sb), 0);
+	free(out);
+	free(full);
+
+	/* A failed docker rm before it: nothing is deleted. */
+	assert_int_equal(mkdir(a5, 0700), 0);
+	full = xasprintf("docker() { return 1; }; docker rm -f x && %s", cmd);
+	assert_int_not_equal(test_docker_run_sh(full, NULL), 0);
+	assert_int_equal(stat(a5, &sb), 0);
+	free(full);
 	free(cmd);
 	free(s5);
 	free(f5);
