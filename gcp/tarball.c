@@ -78,6 +78,9 @@ struct tarball {
 	char			*head;	/* its header blocks */
 	unsigned long long	 off;	/* progress within the current part */
 	int			 fd;	/* its file, while open */
+
+	enum tarball_verdict	(*filter)(const char *, int, void *);
+	void			*filter_arg;
 };
 
 static unsigned long long
@@ -420,6 +423,18 @@ tarball_walk(struct tarball *t, const char *name, const char *path,
 
 	if ((follow ? stat(path, &sb) : lstat(path, &sb)) != 0)
 		goto fail;
+	if (t->filter != NULL) {
+		switch (t->filter(name, S_ISDIR(sb.st_mode), t->filter_arg)) {
+		case TARBALL_KEEP:
+			break;
+		case TARBALL_SKIP:
+			if (S_ISDIR(sb.st_mode))
+				return tarball_walk_dir(t, name, path, cause);
+			return 0;
+		case TARBALL_PRUNE:
+			return 0;
+		}
+	}
 	if (S_ISREG(sb.st_mode)) {
 		if (sb.st_size > TARBALL_MAX) {
 			*cause = xasprintf("%s: too big for the archive (%lld "
@@ -466,6 +481,14 @@ tarball_walk(struct tarball *t, const char *name, const char *path,
 fail:
 	*cause = xasprintf("%s: %s", path, strerror(errno));
 	return -1;
+}
+
+void
+tarball_set_filter(struct tarball *t,
+    enum tarball_verdict (*filter)(const char *, int, void *), void *arg)
+{
+	t->filter = filter;
+	t->filter_arg = arg;
 }
 
 int

@@ -48,6 +48,22 @@ int tarball_add_dir(struct tarball *, const char *name, unsigned mode,
 int tarball_add_path(struct tarball *, const char *name, const char *path,
 	    char **cause);
 
+/*
+ * What tarball_add_path() should do with each thing it finds, by its name
+ * in the archive (dir: it is a directory): keep it, skip it (a directory's
+ * contents are still looked at, one by one), or prune it (a directory
+ * with everything in it).  A skipped file and a pruned tree are never
+ * opened, so they may be unreadable; a skipped directory is read.
+ */
+enum tarball_verdict {
+	TARBALL_KEEP,
+	TARBALL_SKIP,
+	TARBALL_PRUNE
+};
+/* Applies to tarball_add_path() calls from now on; NULL for none. */
+void tarball_set_filter(struct tarball *, enum tarball_verdict
+	    (*filter)(const char *name, int dir, void *arg), void *arg);
+
 /* Size of the whole archive in bytes, known before reading from the
  * sizes stat() gave. */
 unsigned long long tarball_size(const struct tarball *);

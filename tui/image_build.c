@@ -26,6 +26,7 @@
 #include "config/config.h"
 #include "gcp/conn.h"
 #include "gcp/docker.h"
+#include "gcp/dockerignore.h"
 #include "gcp/tarball.h"
 #include "tui/app.h"
 #include "tui/cmd.h"
@@ -238,20 +239,50 @@ image_add_ca(struct tarball *t, const char *path, int n, char **cause)
 	return 0;
 }
 
-/* The user's folder as the root of the context. */
+static enum tarball_verdict
+image_ignore(const char *name, int dir, void *arg)
+{
+	const struct dockerignore	*di = arg;
+
+	/*
+	 * Sent whatever the file says, as docker's CLI does: the builder
+	 * reads them.  The classic builder then keeps them out of COPY when
+	 * listed; BuildKit does not look at .dockerignore in a tar context.
+	 */
+	if (strcmp(name, "Dockerfile") == 0 ||
+	    strcmp(name, ".dockerignore") == 0)
+		return TARBALL_KEEP;
+	if (!dockerignore_excluded(di, name))
+		return TARBALL_KEEP;
+	/* Unless a '!' line may bring back something below, skip the
+	 * tree unread, as docker does. */
+	if (dir && !dockerignore_may_keep_below(di, name))
+		return TARBALL_PRUNE;
+	return TARBALL_SKIP;
+}
+
+/* The user's folder as the root of the context, less what it ignores. */
 static int
 image_add_folder(struct tarball *t, const char *dir, char **cause)
 {
-	struct stat	 st;
-	char		*df = xasprintf("%s/Dockerfile", dir);
-	int		 ok = stat(df, &st) == 0 && S_ISREG(st.st_mode);
+	struct stat		 st;
+	struct dockerignore	*di;
+	char			*df = xasprintf("%s/Dockerfile", dir);
+	int			 ok = stat(df, &st) == 0 && S_ISREG(st.st_mode);
+	int			 rc;
 
 	free(df);
 	if (!ok) {
 		*cause = xasprintf("--context %s: no Dockerfile in it", dir);
 		return -1;
 	}
-	return tarball_add_path(t, ".", dir, cause);
+	if ((di = dockerignore_load(dir, cause)) == NULL)
+		return -1;
+	tarball_set_filter(t, image_ignore, di);
+	rc = tarball_add_path(t, ".", dir, cause);
+	tarball_set_filter(t, NULL, NULL);
+	dockerignore_free(di);
+	return rc;
 }
 
 static int

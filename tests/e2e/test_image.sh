@@ -87,6 +87,36 @@ t_check "ssh: stdout is the tag and the image id, progress on stderr" sh -c \
 t_check "the whole output is kept in image-build.log, mode 0600" sh -c \
     "grep -q '^Successfully tagged $TAG' '$LOG' && [ \$(stat -c %a '$LOG') = 600 ]"
 
+# docker build - takes a tar context whole: .dockerignore is applied while
+# packing, or an ignored .env would end up in the image.
+ICTX=$(t_tmpdir ignorectx)
+mkdir -p "$ICTX/node_modules/pkg" "$ICTX/logs" "$ICTX/src"
+echo 'API_KEY=do-not-ship' >"$ICTX/.env"
+echo x >"$ICTX/node_modules/pkg/index.js"
+echo a >"$ICTX/logs/a.log"
+echo k >"$ICTX/logs/keep.log"
+echo m >"$ICTX/src/main.c"
+echo d >"$ICTX/src/debug.log"
+printf '\357\273\277# not for docker\n.env\nnode_modules\n**/*.log\n!logs/keep.log\n' \
+    >"$ICTX/.dockerignore"
+cat >"$ICTX/Dockerfile" <<EOF
+FROM $AGENT_IMAGE
+COPY . /ctx/
+RUN cd /ctx && for f in .env node_modules logs/a.log logs/keep.log \\
+    src/main.c src/debug.log .dockerignore; do \\
+    if [ -e \$f ]; then echo "has \$f"; else echo "no \$f"; fi; done
+EOF
+sbx image build --context "$ICTX"
+t_check ".dockerignore: ignored files stay out, '!' brings one back" sh -c \
+    "[ $RC = 0 ] && grep -qx 'no .env' '$ERR' && grep -qx 'no node_modules' '$ERR' &&
+    grep -qx 'no logs/a.log' '$ERR' && grep -qx 'has logs/keep.log' '$ERR' &&
+    grep -qx 'has src/main.c' '$ERR' && grep -qx 'no src/debug.log' '$ERR' &&
+    grep -qx 'has .dockerignore' '$ERR'"
+printf 'ok\n[abc\n' >"$ICTX/.dockerignore"
+sbx image build --context "$ICTX"
+t_check "a bad .dockerignore line is named" sh -c \
+    "[ $RC != 0 ] && grep -qF '$ICTX/.dockerignore:2: a '\''['\'' with no' '$ERR'"
+
 # ---- image status ---------------------------------------------------------
 
 agents_create 2

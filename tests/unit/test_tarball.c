@@ -708,6 +708,55 @@ test_tarball_limits(void **state)
 	free(path);
 }
 
+static enum tarball_verdict
+test_tarball_filter_fn(const char *name, int dir, void *arg)
+{
+	int	*saw_pruned = arg;
+
+	if (strncmp(name, "bin/", 4) == 0)
+		*saw_pruned = 1;
+	if (strcmp(name, "big") == 0 && !dir)
+		return TARBALL_SKIP;
+	if (strcmp(name, "sub") == 0 && dir)
+		return TARBALL_SKIP;
+	if (strcmp(name, "bin") == 0 && dir)
+		return TARBALL_PRUNE;
+	return TARBALL_KEEP;
+}
+
+/* A filter (.dockerignore's) skips entries, or whole trees. */
+static void
+test_tarball_filter(void **state)
+{
+	struct test_tarball	*fx = *state;
+	struct tarball		*t;
+	char			*cause = NULL, *out, *cmd, *want;
+	size_t			 len;
+	int			 status, saw_pruned = 0;
+
+	t = tarball_new();
+	tarball_set_filter(t, test_tarball_filter_fn, &saw_pruned);
+	assert_int_equal(tarball_add_path(t, ".", fx->ctx, &cause), 0);
+	tarball_set_filter(t, NULL, NULL);
+	assert_int_equal(saw_pruned, 0);
+	out = test_tarball_drain(t, 4096, &len);
+	assert_int_equal(len, tarball_size(t));
+	tarball_free(t);
+
+	test_tarball_write(fx->dir, "filtered.tar", out, len, 0600);
+	free(out);
+	cmd = xasprintf("tar -tf '%s/filtered.tar'", fx->dir);
+	out = test_tarball_run(cmd, &status);
+	assert_int_equal(status, 0);
+	want = xasprintf("a.txt\nempty/\nlink\nlonglink\n%s/\n%s\n"
+	    "sub/deeper/\nsub/deeper/x.txt\n%s\nzero\n", fx->l1,
+	    fx->target, fx->u);
+	assert_string_equal(out, want);
+	free(want);
+	free(out);
+	free(cmd);
+}
+
 int
 main(void)
 {
@@ -723,6 +772,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_tarball_size_change,
 		    test_tarball_setup, test_tarball_teardown),
 		cmocka_unit_test_setup_teardown(test_tarball_limits,
+		    test_tarball_setup, test_tarball_teardown),
+		cmocka_unit_test_setup_teardown(test_tarball_filter,
 		    test_tarball_setup, test_tarball_teardown),
 	};
 
