@@ -182,6 +182,20 @@ docker_run_state(struct strbuf *b, const char *agent_ws, int n)
  * other) is left alone, and a failure here is not fatal: the bundled
  * entrypoint then says what to chown.
  */
+/*
+ * " docker run ..." of a throwaway container of image: root, but with only
+ * the capabilities in caps, no network, agent_ws at /w, entrypoint run.
+ */
+static void
+docker_run_throwaway(struct strbuf *b, const char *caps,
+    const char *entrypoint, const char *agent_ws, const char *image)
+{
+	strbuf_printf(b, " docker run --rm --pull never --network none "
+	    "--user 0:0 --cap-drop ALL %s --entrypoint %s", caps, entrypoint);
+	docker_buf_addf(b, "-v", "%s:/w", agent_ws);
+	docker_buf_addq(b, image);
+}
+
 static void
 docker_run_owner(struct strbuf *b, const char *agent_ws,
     const char *image)
@@ -196,11 +210,8 @@ docker_run_owner(struct strbuf *b, const char *agent_ws,
 	docker_buf_addq(b, agent_ws);
 	strbuf_add(b, ")\" = \"$u\" ] || chown \"$u:$u\"");
 	docker_buf_addq(b, agent_ws);
-	strbuf_add(b, " 2>/dev/null || docker run --rm --pull never "
-	    "--network none --user 0:0 --cap-drop ALL --cap-add CHOWN "
-	    "--entrypoint chown");
-	docker_buf_addf(b, "-v", "%s:/w", agent_ws);
-	docker_buf_addq(b, image);
+	strbuf_add(b, " 2>/dev/null ||");
+	docker_run_throwaway(b, "--cap-add CHOWN", "chown", agent_ws, image);
 	strbuf_add(b, " \"$u:$u\" /w >/dev/null 2>&1 || :;; esac; }");
 }
 
@@ -597,20 +608,15 @@ docker_cmd_purge(const char *workspace_dir, int n, const char *image,
 		docker_buf_addq(&b, ws);
 		strbuf_add(&b, " ] || [ ! -d");
 		docker_buf_addq(&b, ws);
-		strbuf_add(&b, " ] || docker run --rm --pull never "
-		    "--network none --user 0:0 --cap-drop ALL "
-		    "--cap-add DAC_OVERRIDE --cap-add FOWNER "
-		    "--security-opt no-new-privileges --entrypoint sh");
-		docker_buf_addf(&b, "-v", "%s:/w", ws);
-		docker_buf_addq(&b, image);
+		strbuf_add(&b, " ] ||");
+		docker_run_throwaway(&b, "--cap-add DAC_OVERRIDE --cap-add "
+		    "FOWNER --security-opt no-new-privileges", "sh", ws, image);
 		strbuf_add(&b, " -c 'rm -rf -- /w/* /w/.[!.]* /w/..?*' "
 		    ">/dev/null; ");
 		strbuf_add(&b, rm);
 		strbuf_add(&b, "; }; }");
 		free(rm);
-		free(state);
-		free(ws);
-		return strbuf_take(&b);
+		rm = strbuf_take(&b);
 	}
 	free(state);
 	free(ws);

@@ -323,12 +323,13 @@ dockerignore_may_keep_below(const struct dockerignore *di, const char *dir)
 			continue;
 		/* A wildcard could match anywhere; a plain path only below
 		 * the folder it names. */
-		if (!r->literal || r->nparts > n) {
+		if (!r->literal)
 			may = 1;
-			for (k = 0; r->literal && k < n; k++) {
-				if (strcmp(r->parts[k], parts[k]) != 0)
-					may = 0;
-			}
+		else if (r->nparts > n) {
+			for (k = 0; k < n && strcmp(r->parts[k], parts[k]) == 0;
+			    k++)
+				;
+			may = k == n;
 		}
 	}
 	dockerignore_parts_free(parts, n);
