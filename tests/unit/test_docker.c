@@ -258,12 +258,6 @@ test_docker_cmd_attach_bad_name(void **state)
 	free(cmd);
 }
 
-static char *
-test_docker_run_fake(const char *cmd, int *status)
-{
-	return test_sh_stub("docker", TEST_SH_ECHO_ARGS, cmd, 1, status);
-}
-
 static void
 test_docker_cmd_attach_sh(void **state)
 {
@@ -272,7 +266,7 @@ test_docker_cmd_attach_sh(void **state)
 
 	(void)state;
 	cmd = docker_cmd_attach("sandbox-agent-03", 150);
-	out = test_docker_run_fake(cmd, &status);
+	out = test_sh_docker(cmd, &status);
 	assert_int_equal(status, 0);
 	assert_string_equal(out,
 	    "[logs][--tail][150][sandbox-agent-03]\n"
@@ -283,7 +277,7 @@ test_docker_cmd_attach_sh(void **state)
 	free(cmd);
 
 	cmd = docker_cmd_ps();
-	out = test_docker_run_fake(cmd, &status);
+	out = test_sh_docker(cmd, &status);
 	assert_string_equal(out, "[ps][-a][--size=false][--filter]"
 	    "[label=sandbox-tui.agent][--format][{{json .}}]\n");
 	free(out);
@@ -291,7 +285,7 @@ test_docker_cmd_attach_sh(void **state)
 
 	/* A refused name never reaches docker, and the command fails. */
 	cmd = docker_cmd_attach("$(touch /tmp/pwned)", 10);
-	out = test_docker_run_fake(cmd, &status);
+	out = test_sh_docker(cmd, &status);
 	assert_string_equal(out, "");
 	assert_int_not_equal(status, 0);
 	free(out);

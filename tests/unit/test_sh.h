@@ -60,4 +60,11 @@ test_sh_stub(const char *name, const char *script, const char *cmd,
 	return out;
 }
 
+/* cmd with a stand-in docker that prints its arguments (TEST_SH_ECHO_ARGS). */
+static __attribute__((unused)) char *
+test_sh_docker(const char *cmd, int *status)
+{
+	return test_sh_stub("docker", TEST_SH_ECHO_ARGS, cmd, 1, status);
+}
+
 #endif
