@@ -37,7 +37,7 @@ UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 TOOL_SRCS  := $(wildcard tests/tools/*.c)
 TOOL_BINS  := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
-.PHONY: all check check-image unit e2e run install clean deps
+.PHONY: all check check-image unit e2e fuzz fuzz-build run install clean deps
 
 all: sandbox-tui
 
@@ -62,6 +62,47 @@ $(BUILD)/tools/%: tests/tools/%.c $(LIBOBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
 
+# Fuzz harnesses (tests/fuzz/fuzz_*.c): libFuzzer with clang, ASan and
+# UBSan, whatever SANITIZE says, in a build folder of their own so both
+# check runs share it.  The program's objects go into one archive so each
+# harness links only what its parser needs.
+FUZZ_BUILD  := build-fuzz
+FUZZ_CC     ?= clang
+FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+               -fno-omit-frame-pointer
+FUZZ_CFLAGS := -O1 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I. \
+               $(PKG_CFLAGS) $(FUZZ_SAN) -DSANDBOX_TUI_VERSION='"$(VERSION)"'
+FUZZ_OBJS   := $(patsubst %.c,$(FUZZ_BUILD)/%.o,$(filter-out tui/main.c,$(SRCS))) \
+               $(patsubst %.S,$(FUZZ_BUILD)/%.o,$(ASMS))
+FUZZ_SRCS   := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS   := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(FUZZ_SRCS))
+FUZZ_SECONDS ?= 60
+
+$(FUZZ_BUILD)/%.o: %.c $(wildcard */*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BUILD)/%.o: %.S $(EMBEDDED)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_BUILD)/libsbx.a: $(FUZZ_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libsbx.a $(wildcard tests/fuzz/*.h)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libsbx.a $(LDLIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+# Each harness for FUZZ_SECONDS (FUZZ=vt,input picks some); new inputs
+# stay in $(FUZZ_BUILD)/corpus, crashes are copied into tests/fuzz/crashes.
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@FUZZ_BUILD=$(FUZZ_BUILD) sh tests/fuzz/run.sh fuzz $(FUZZ_SECONDS) $(subst $(comma), ,$(FUZZ))
+
+comma := ,
+
 deps:
 	@sh config/deps.sh
 
@@ -73,8 +114,8 @@ e2e: sandbox-tui $(TOOL_BINS)
 
 # deps runs first on its own so pkg-config sees freshly installed packages.
 check: deps
-	@$(MAKE) --no-print-directory $(UNIT_BINS) sandbox-tui $(TOOL_BINS)
-	@BUILD=$(BUILD) SANDBOX_TUI=$(CURDIR)/sandbox-tui sh tests/run.sh
+	@$(MAKE) --no-print-directory $(UNIT_BINS) sandbox-tui $(TOOL_BINS) $(FUZZ_BINS)
+	@BUILD=$(BUILD) FUZZ_BUILD=$(FUZZ_BUILD) SANDBOX_TUI=$(CURDIR)/sandbox-tui sh tests/run.sh
 
 run: deps
 	@$(MAKE) --no-print-directory sandbox-tui
@@ -95,4 +136,4 @@ install: sandbox-tui
 	install -m 644 man/sandbox-tui-cost.7 man/sandbox-tui-security.7 man/sandbox-tui-troubleshooting.7 $(DESTDIR)$(PREFIX)/share/man/man7/
 
 clean:
-	rm -rf build build-san sandbox-tui
+	rm -rf build build-san $(FUZZ_BUILD) sandbox-tui

@@ -4,14 +4,17 @@
 # (tests/e2e/test_*.sh), each under a timeout, with their output shown.
 #
 #   tests/run.sh              everything
-#   tests/run.sh unit | e2e   one kind
+#   tests/run.sh unit | e2e | fuzz   one kind
 #   tests/run.sh PATH...      these binaries and scripts
 #
-# Unit results are cmocka's own summary lines, end-to-end results the
-# "ok -" / "not ok -" lines; a program that fails without reporting a
+# Unit results are cmocka's own summary lines, end-to-end and fuzz results
+# the "ok -" / "not ok -" lines (fuzz: tests/fuzz/run.sh check, which
+# replays every kept input of each harness in $FUZZ_BUILD and fuzzes them
+# all for under a minute); a program that fails without reporting a
 # failure (a crash, a timeout, a failing setup) counts as one failure.  The
-# last three lines are the totals, e.g. "unit: 41 passed, 0 failed",
-# "e2e: 12 passed, 0 failed", "total: 53 passed, 0 failed".  Exits 1 if
+# last four lines are the totals, e.g. "unit: 41 passed, 0 failed",
+# "fuzz: 20 passed, 0 failed", "e2e: 12 passed, 0 failed", "total: 73
+# passed, 0 failed".  Exits 1 if
 # anything failed or nothing ran.
 #
 # UNIT_TIMEOUT and E2E_TIMEOUT (seconds, default 300 and 600) bound each one.
@@ -29,6 +32,8 @@ unit_pass=0
 unit_fail=0
 e2e_pass=0
 e2e_fail=0
+fuzz_pass=0
+fuzz_fail=0
 failed_list=
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/sbx-run.XXXXXX") || exit 1
@@ -97,6 +102,21 @@ run_e2e() {
 	[ "$f" = 0 ] || failed_list="$failed_list $1"
 }
 
+run_fuzz() {
+	echo "== tests/fuzz/run.sh check"
+	run_logged "$E2E_TIMEOUT" sh tests/fuzz/run.sh check
+	rc=$(cat "$work/rc")
+	p=$(grep -c '^ok - ' "$work/out")
+	f=$(grep -c '^not ok - ' "$work/out")
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		echo "** tests/fuzz/run.sh: exited with status $rc"
+		f=1
+	fi
+	fuzz_pass=$((fuzz_pass + p))
+	fuzz_fail=$((fuzz_fail + f))
+	[ "$f" = 0 ] || failed_list="$failed_list tests/fuzz"
+}
+
 all_unit() {
 	found=0
 	for t in "$BUILD"/tests/test_*; do
@@ -119,11 +139,12 @@ all_e2e() {
 	[ "$found" = 1 ] || echo "** no end-to-end scripts in tests/e2e"
 }
 
-[ $# -gt 0 ] || set -- unit e2e
+[ $# -gt 0 ] || set -- unit fuzz e2e
 for a in "$@"; do
 	case $a in
 	unit) all_unit ;;
 	e2e) all_e2e ;;
+	fuzz) run_fuzz ;;
 	*.sh)
 		if [ -f "$a" ]; then
 			run_e2e "$a"
@@ -149,9 +170,10 @@ echo
 for f in $failed_list; do
 	echo "FAILED: $f"
 done
-pass=$((unit_pass + e2e_pass))
-fail=$((unit_fail + e2e_fail))
+pass=$((unit_pass + e2e_pass + fuzz_pass))
+fail=$((unit_fail + e2e_fail + fuzz_fail))
 echo "unit: $unit_pass passed, $unit_fail failed"
+echo "fuzz: $fuzz_pass passed, $fuzz_fail failed"
 echo "e2e: $e2e_pass passed, $e2e_fail failed"
 echo "total: $pass passed, $fail failed"
 [ "$fail" = 0 ] && [ "$pass" -gt 0 ] && exit 0

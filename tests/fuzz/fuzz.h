@@ -1,0 +1,78 @@
+/*
+ * What the libFuzzer harnesses share: a reader that takes an input apart
+ * into small numbers and byte runs, so one input can drive a sequence of
+ * operations (feed, resize, scroll, ...).  A reader past the end gives
+ * zeros and empty runs, never reads out of bounds.
+ */
+#ifndef SANDBOX_TUI_FUZZ_H
+#define SANDBOX_TUI_FUZZ_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+struct fuzz_in {
+	const uint8_t	*p;
+	size_t		 len;
+};
+
+static inline unsigned
+fuzz_byte(struct fuzz_in *in)
+{
+	unsigned	c;
+
+	if (in->len == 0)
+		return 0;
+	c = *in->p++;
+	in->len--;
+	return c;
+}
+
+static inline unsigned
+fuzz_u16(struct fuzz_in *in)
+{
+	unsigned	hi = fuzz_byte(in);
+
+	return (hi << 8) | fuzz_byte(in);
+}
+
+/* Up to max bytes; *n set to how many. */
+static inline const char *
+fuzz_bytes(struct fuzz_in *in, size_t max, size_t *n)
+{
+	const char	*p = (const char *)in->p;
+
+	*n = max < in->len ? max : in->len;
+	in->p += *n;
+	in->len -= *n;
+	return p;
+}
+
+/* The rest, NUL-terminated, in memory the caller frees. */
+static inline char *
+fuzz_string(struct fuzz_in *in)
+{
+	char	*s = malloc(in->len + 1);
+
+	if (s == NULL)
+		abort();
+	memcpy(s, in->p, in->len);
+	s[in->len] = '\0';
+	in->p += in->len;
+	in->len = 0;
+	return s;
+}
+
+/* The whole input as a NUL-terminated string (caller frees). */
+static inline char *
+fuzz_cstring(const uint8_t *data, size_t len)
+{
+	struct fuzz_in	in = { data, len };
+
+	return fuzz_string(&in);
+}
+
+#endif
