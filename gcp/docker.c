@@ -322,6 +322,7 @@ docker_agent_from(json_t *obj, struct agent_info *a)
 {
 	const char	*labels, *names;
 	char		*value;
+	size_t		 len;
 	int		 n;
 
 	labels = json_string_value(json_object_get(obj, "Labels"));
@@ -333,14 +334,14 @@ docker_agent_from(json_t *obj, struct agent_info *a)
 	free(value);
 	if (n < 0)
 		return 0;
+	/* Legacy links add more names after a comma; the first is its own. */
 	names = json_string_value(json_object_get(obj, "Names"));
-	if (names == NULL || *names == '\0')
+	if (names == NULL || (len = strcspn(names, ",")) == 0)
 		return 0;
 
 	memset(a, 0, sizeof *a);
 	a->n = n;
-	/* Legacy links add more names after a comma; the first is its own. */
-	a->name = xstrndup(names, strcspn(names, ","));
+	a->name = xstrndup(names, len);
 	a->id = docker_field(obj, "ID");
 	a->image = docker_field(obj, "Image");
 	a->state = docker_field(obj, "State");

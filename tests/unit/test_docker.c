@@ -437,8 +437,9 @@ test_docker_parse_ignored(void **state)
 	/* Missing or odd fields. */
 	assert_int_equal(docker_parse_ps("{}\n{\"Labels\":null}\n"
 	    "{\"Labels\":3}\n{\"Labels\":\"sandbox-tui.agent=4\"}\n"
-	    "{\"Labels\":\"sandbox-tui.agent=4\",\"Names\":\"\"}\n", &a, &n,
-	    &cause), 0);
+	    "{\"Labels\":\"sandbox-tui.agent=4\",\"Names\":\"\"}\n"
+	    "{\"Labels\":\"sandbox-tui.agent=4\",\"Names\":\",link/x\"}\n", &a,
+	    &n, &cause), 0);
 	assert_int_equal(n, 0);
 	agent_info_free(a, n);
 	assert_null(cause);
