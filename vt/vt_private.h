@@ -125,6 +125,7 @@ struct vt_seq {
 	int			 rep;
 	int			 first;
 	unsigned long		 arg;
+	int			 nsep;	/* ';' and ':' in the open CSI */
 };
 
 struct vt {

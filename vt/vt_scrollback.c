@@ -149,9 +149,11 @@ vt_sb_slot(struct vt_sb *sb)
 static void
 vt_sb_reserve(struct vt_sb_line *l, size_t need)
 {
-	if (l->cap >= need)
+	/* Never NULL, even for a line of no cells: the cells and combining
+	 * parts are found by pointer arithmetic on it. */
+	if (l->buf != NULL && l->cap >= need)
 		return;
-	need = (need + VT_SB_ROUND - 1) / VT_SB_ROUND * VT_SB_ROUND;
+	need = (need + VT_SB_ROUND) / VT_SB_ROUND * VT_SB_ROUND;
 	l->buf = xrealloc(l->buf, need);
 	l->cap = need;
 }

@@ -22,6 +22,11 @@
  * DECRQSS (DCS $ q) asking for a setting 0.1.4 does not know crashes it,
  * so such a request is dropped, and so is a DCS too long to hold.
  *
+ * A CSI with more than 16 arguments (separated by ';' or ':') writes past
+ * libvterm 0.1.4's argument array: `ESC [` then sixteen ';' and `2m`
+ * corrupts its heap and crashes later.  Such a CSI is dropped whole, as
+ * tmux drops one with more arguments than it keeps.
+ *
  * The state machine mirrors libvterm's parser: ground, ESC, intermediate,
  * CSI, and strings (OSC and DCS; 0.1.4 has no SOS/PM/APC strings), ended
  * by BEL or ST, aborted by CAN, SUB or another ESC.
@@ -43,6 +48,8 @@ enum {
 };
 
 #define VT_SEQ_ARG_MAX	100000
+/* libvterm 0.1.4's CSI_ARGS_MAX: arguments it has room for. */
+#define VT_SEQ_CSI_ARGS	16
 
 /* Characters REP may repeat: known to be 1 (or 2) columns in libvterm. */
 static const struct {
@@ -385,6 +392,7 @@ vt_seq_step(struct vt *vt, const char *buf, size_t i, size_t *pass)
 			s->rep = 1;
 			s->first = 1;
 			s->arg = 0;
+			s->nsep = 0;
 		} else if (c == ']' || c == 'P') {
 			s->state = VT_SEQ_STR;
 			s->dcs = c == 'P';
@@ -412,9 +420,14 @@ vt_seq_step(struct vt *vt, const char *buf, size_t i, size_t *pass)
 		} else if (c >= '0' && c <= '9') {
 			if (s->first && s->arg < VT_SEQ_ARG_MAX)
 				s->arg = s->arg * 10 + (c - '0');
-		} else if (c == ';')
+		} else if (c == ';' || c == ':') {
 			s->first = 0;
-		else if (c >= 0x20)
+			s->rep = s->rep && c == ';';
+			if (++s->nsep == VT_SEQ_CSI_ARGS) {
+				vt_seq_discard(vt, buf, i, pass);
+				s->state = VT_SEQ_CSI_DROP;
+			}
+		} else if (c >= 0x20)
 			s->rep = 0;
 		return 0;
 	case VT_SEQ_STR:

@@ -3,7 +3,7 @@
  * attributes, wide and combining characters), scrollback and its view,
  * resize, title, bell, the alternate screen, damage, keys, paste, mouse
  * and query replies through the output callback, robustness against
- * random bytes, and the flood fast path compared cell for cell against
+ * random bytes (hostile sequences: test_vt_hostile.c), and the flood fast path compared cell for cell against
  * plain libvterm (vt_set_fast(vt, 0)).
  */
 
@@ -17,68 +17,9 @@
 
 #include <cmocka.h>
 
+#include "tests/unit/test_vt.h"
 #include "vt/vt.h"
 #include "vt/vt_private.h"
-
-struct test_vt_out {
-	char	buf[65536];
-	size_t	len;
-};
-
-static void
-test_vt_output(const char *buf, size_t len, void *arg)
-{
-	struct test_vt_out	*out = arg;
-
-	assert_true(out->len + len <= sizeof out->buf);
-	memcpy(out->buf + out->len, buf, len);
-	out->len += len;
-}
-
-static struct vt *
-test_vt_new(int rows, int cols, int sb, struct test_vt_out *out)
-{
-	struct vt_callbacks	cb = { test_vt_output };
-
-	if (out != NULL)
-		memset(out, 0, sizeof *out);
-	return vt_new(rows, cols, sb, &cb, out);
-}
-
-static void
-test_vt_puts(struct vt *vt, const char *s)
-{
-	vt_feed(vt, s, strlen(s));
-}
-
-/* Row text with blanks as spaces and trailing spaces cut (ASCII only). */
-static const char *
-test_vt_row(struct vt *vt, int row)
-{
-	static char	line[512];
-	struct vt_cell	c;
-	int		col, n = 0;
-
-	for (col = 0; col < vt_cols(vt) && n < (int)sizeof line - 1; col++) {
-		vt_cell(vt, row, col, &c);
-		if (c.width == 0)
-			continue;
-		line[n++] = c.chars[0] == 0 ? ' ' :
-		    c.chars[0] < 0x80 ? (char)c.chars[0] : '?';
-	}
-	while (n > 0 && line[n - 1] == ' ')
-		n--;
-	line[n] = '\0';
-	return line;
-}
-
-static void
-test_vt_expect_out(struct test_vt_out *out, const char *want, size_t len)
-{
-	assert_int_equal(out->len, len);
-	assert_memory_equal(out->buf, want, len);
-	out->len = 0;
-}
 
 static void
 test_vt_text(void **state)
@@ -618,73 +559,6 @@ test_vt_cursor(void **state)
 }
 
 /* libvterm 0.1.4 hangs on these or crashes; vt/ must not. */
-static void
-test_vt_libvterm_defects(void **state)
-{
-	struct test_vt_out	 out;
-	struct vt		*vt = test_vt_new(3, 20, 0, NULL);
-	struct vt_cell		 c;
-
-	(void)state;
-	/* REP with nothing printed yet, after a lone combining character,
-	 * after a zero-width one and after U+0085: dropped. */
-	test_vt_puts(vt, "\033[b\033[5b");
-	test_vt_puts(vt, "\r\n\xcc\x81\033[b\xe2\x80\x8b\033[3b");
-	test_vt_puts(vt, "x\xc2\x85\033[b");
-	/* REP after a character repeats it, to the end of the row at most,
-	 * also when split over feeds. */
-	test_vt_puts(vt, "\033[3;1Hab\033[3b-\033[");
-	test_vt_puts(vt, "2;7b\xe2\x94\x80\033[");
-	test_vt_puts(vt, "99b");
-	assert_string_equal(test_vt_row(vt, 2), "abbbb---????????????");
-	vt_cell(vt, 2, 19, &c);
-	assert_int_equal(c.chars[0], 0x2500);
-	/* CSI with a private marker or intermediate is not REP. */
-	test_vt_puts(vt, "\033[1;1Hz\033[?5b\033[ b|");
-	assert_string_equal(test_vt_row(vt, 0), "z|");
-	vt_free(vt);
-
-	/* Broken UTF-8 and C1 controls sent as UTF-8, in insert mode. */
-	vt = test_vt_new(5, 20, 10, NULL);
-	test_vt_puts(vt, "\033[4h\xc2\x85x\033[\xe0\xc2\x85]\xc2\033[4h9");
-	test_vt_puts(vt, "\033[?6h\x9b\xff\xc2");
-	test_vt_puts(vt, "\x85\xe6\x97");
-	test_vt_puts(vt, "\xa5\033[4l\r\n\xe6\x97\xa5");
-	vt_cell(vt, 1, 0, &c);
-	assert_int_equal(c.chars[0], 0x65e5);
-	vt_free(vt);
-
-	/* DECRQSS for a setting 0.1.4 does not know; one it knows. */
-	vt = test_vt_new(5, 20, 10, &out);
-	test_vt_puts(vt, "\033P$qx\a\033P$q$|\033\\\033P$q\xc3\xa9\a");
-	assert_int_equal(out.len, 0);
-	test_vt_puts(vt, "\033P$qm\033\\");
-	assert_true(out.len > 0);
-	vt_free(vt);
-
-	/* Shrinking below the scroll region, or with text at the bottom
-	 * and the cursor at the top. */
-	vt = test_vt_new(26, 42, 0, NULL);
-	test_vt_puts(vt, "\033[5r");
-	vt_resize(vt, 2, 73);
-	test_vt_puts(vt, "\n\n\n");
-	vt_resize(vt, 25, 49);
-	test_vt_puts(vt, "\033#8");
-	vt_resize(vt, 6, 66);
-	test_vt_puts(vt, "x");
-	assert_int_equal(strlen(test_vt_row(vt, 0)), 49);
-	assert_memory_equal(test_vt_row(vt, 0), "xEEE", 4);
-	vt_free(vt);
-
-	/* A wide character in a one-column pane. */
-	vt = test_vt_new(2, 1, 10, NULL);
-	assert_int_equal(vt_cols(vt), 1);
-	test_vt_puts(vt, "\xed\x83\x9e\xe6\x97\xa5" "a\r\nb");
-	vt_resize(vt, 3, 1);
-	test_vt_puts(vt, "\xe6\x97\xa5");
-	vt_free(vt);
-}
-
 static uint64_t
 test_vt_rand(uint64_t *s)
 {
@@ -973,7 +847,6 @@ main(void)
 		cmocka_unit_test(test_vt_mouse),
 		cmocka_unit_test(test_vt_query),
 		cmocka_unit_test(test_vt_cursor),
-		cmocka_unit_test(test_vt_libvterm_defects),
 		cmocka_unit_test(test_vt_random),
 		cmocka_unit_test(test_vt_fast_same),
 		cmocka_unit_test(test_vt_fast_random),
