@@ -10,8 +10,10 @@
  * or truncated bytes that programs do not expect.
  */
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "tui/xmalloc.h"
 #include "vt/vt_private.h"
 
 #define nitems(a) (sizeof (a) / sizeof (a)[0])
@@ -163,43 +165,43 @@ vt_key(struct vt *vt, key_code key)
 		vt_input_char(vt, k, ctrl, meta);
 }
 
-static void
-vt_paste_flush(struct vt *vt, char *out, size_t *n)
+/* Whether out (n bytes) ends with a bracketed-paste marker. */
+static int
+vt_paste_marker_at_end(const char *out, size_t n)
 {
-	if (*n != 0 && vt->cb.output != NULL)
-		vt->cb.output(out, *n, vt->arg);
-	*n = 0;
+	return n >= 6 && (memcmp(out + n - 6, "\033[200~", 6) == 0 ||
+	    memcmp(out + n - 6, "\033[201~", 6) == 0);
 }
 
 /*
  * The pasted bytes go out as they are, but with LF and CR LF made CR
- * (Enter) and any paste markers inside removed, so a paste cannot end
- * bracketed paste early and type the rest as keys.
+ * (Enter) and every paste marker removed, so a paste cannot end bracketed
+ * paste early and type the rest as keys.  A marker is removed as soon as
+ * the output ends with one, so removing one cannot join the bytes around
+ * it into another: "ESC[20" "ESC[200~" "1~" leaves nothing of either.
+ * The output never holds a marker, so it goes out in one write.
  */
 void
 vt_paste(struct vt *vt, const char *buf, size_t len)
 {
-	char	out[1024];
-	size_t	i, n = 0;
+	char	*out = xmalloc(len + 1);
+	size_t	 i, n = 0;
 
-	vterm_keyboard_start_paste(vt->vterm);
 	for (i = 0; i < len; i++) {
-		if (buf[i] == '\033' && len - i >= 6 &&
-		    (memcmp(buf + i, "\033[200~", 6) == 0 ||
-		    memcmp(buf + i, "\033[201~", 6) == 0)) {
-			i += 5;
-			continue;
-		}
-		if (n == sizeof out)
-			vt_paste_flush(vt, out, &n);
 		if (buf[i] == '\n') {
 			if (i == 0 || buf[i - 1] != '\r')
 				out[n++] = '\r';
-		} else
-			out[n++] = buf[i];
+			continue;
+		}
+		out[n++] = buf[i];
+		if (buf[i] == '~' && vt_paste_marker_at_end(out, n))
+			n -= 6;
 	}
-	vt_paste_flush(vt, out, &n);
+	vterm_keyboard_start_paste(vt->vterm);
+	if (n != 0 && vt->cb.output != NULL)
+		vt->cb.output(out, n, vt->arg);
 	vterm_keyboard_end_paste(vt->vterm);
+	free(out);
 }
 
 int
