@@ -76,7 +76,6 @@ app_free(struct app *app)
 	for (i = 0; i < APP_OP_N; i++)
 		free(app->operation[i]);
 	prompt_free(&app->prompt);
-	free(app->paste_buf);
 }
 
 void

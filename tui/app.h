@@ -14,6 +14,7 @@
 #include "layouts/grid.h"
 
 struct app;
+struct input_decoder;
 struct loop;
 struct config;
 struct conn;
@@ -143,13 +144,10 @@ struct app {
 	uint64_t	 frame_timer;
 	int		 frame_due;
 
-	/* Input parsing state (input.c). */
-	char		 in_buf[4096];
-	size_t		 in_len;
+	/* Terminal input (input.c): its decoder and the quiet-time timer
+	 * that makes a lone ESC the Escape key. */
+	struct input_decoder	*decoder;
 	uint64_t	 esc_timer;
-	int		 in_paste;
-	char		*paste_buf;
-	size_t		 paste_len, paste_cap;
 
 	/* Agent operations (cmd_agents.c): one at a time. */
 	struct agents_op *op;

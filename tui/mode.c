@@ -11,6 +11,7 @@
 #include "tui/app.h"
 #include "tui/cmd.h"
 #include "tui/logs.h"
+#include "tui/utf8.h"
 #include "tui/xmalloc.h"
 #include "vt/vt.h"
 
@@ -219,18 +220,35 @@ mode_key(struct app *app, key_code k)
 	vt_key(p->vt, k);
 }
 
+/*
+ * Text pasted into the prompt goes in as the characters it holds (UTF-8
+ * decoded, as typed ones are); controls and bad bytes are left out.
+ */
+static void
+mode_paste_prompt(struct app *app, const char *buf, size_t len)
+{
+	uint32_t	cp;
+	size_t		n;
+
+	while (len != 0) {
+		n = utf8_decode(buf, len, &cp);
+		if (n == 0)
+			break;	/* cut short at the end of the paste */
+		if (cp >= 0x20 && cp != 0x7f && !(cp >= 0x80 && cp <= 0x9f) &&
+		    cp != UTF8_REPLACEMENT)
+			prompt_key(app, cp);
+		buf += n;
+		len -= n;
+	}
+}
+
 void
 mode_paste(struct app *app, const char *buf, size_t len)
 {
 	struct pane	*p;
 
 	if (app->mode == MODE_PROMPT || app->mode == MODE_HOSTKEY) {
-		size_t i;
-
-		for (i = 0; i < len; i++) {
-			if ((unsigned char)buf[i] >= 0x20)
-				prompt_key(app, (unsigned char)buf[i]);
-		}
+		mode_paste_prompt(app, buf, len);
 		return;
 	}
 	if (app->mode == MODE_SYNC) {

@@ -8,6 +8,7 @@
 
 #include "tui/app.h"
 #include "tui/cmd.h"
+#include "tui/utf8.h"
 #include "tui/xmalloc.h"
 
 void
@@ -41,31 +42,17 @@ prompt_free(struct prompt *pr)
 	memset(pr, 0, sizeof *pr);
 }
 
+/* The longest line the prompt takes: a huge paste is cut there. */
+#define PROMPT_MAX	65536
+
 static void
 prompt_insert(struct prompt *pr, key_code k)
 {
 	char	u[4];
-	size_t	n;
+	size_t	n = utf8_encode(k, u);
 
-	if (k < 0x80) {
-		u[0] = (char)k;
-		n = 1;
-	} else if (k < 0x800) {
-		u[0] = (char)(0xc0 | (k >> 6));
-		u[1] = (char)(0x80 | (k & 0x3f));
-		n = 2;
-	} else if (k < 0x10000) {
-		u[0] = (char)(0xe0 | (k >> 12));
-		u[1] = (char)(0x80 | ((k >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (k & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | (k >> 18));
-		u[1] = (char)(0x80 | ((k >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((k >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (k & 0x3f));
-		n = 4;
-	}
+	if (pr->len + n > PROMPT_MAX)
+		return;
 	if (pr->len + n + 1 > pr->cap) {
 		pr->cap = (pr->len + n + 1) * 2;
 		pr->buf = xrealloc(pr->buf, pr->cap);
