@@ -264,6 +264,7 @@ conn_new(struct loop *loop, const struct conn_opts *opts,
 	c->known_hosts = opts->known_hosts ? xstrdup(opts->known_hosts) : NULL;
 	c->ssh_config = opts->ssh_config ? xstrdup(opts->ssh_config) : NULL;
 	c->accept_new_host_key = opts->accept_new_host_key;
+	c->known_hosts_only = opts->known_hosts_only;
 	c->interactive = opts->interactive;
 	c->keepalive_seconds = opts->keepalive_seconds;
 	c->connect_timeout_seconds = opts->connect_timeout_seconds;

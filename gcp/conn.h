@@ -30,6 +30,10 @@ struct conn_opts {
 	const char	*known_hosts;	/* --known-hosts FILE, or NULL for ~/.ssh/known_hosts */
 	const char	*ssh_config;	/* -F FILE, or NULL for ~/.ssh/config */
 	int		 accept_new_host_key;	/* save unknown keys without asking */
+	/* Only known_hosts counts, not the system-wide file: for keys this
+	 * program pinned, where another host's line for a recycled address
+	 * in /etc/ssh/ssh_known_hosts must not vouch for a key. */
+	int		 known_hosts_only;
 	int		 interactive;	/* may ask about unknown keys (CONN_HOSTKEY) */
 	int		 keepalive_seconds;	/* 0 = off */
 	int		 connect_timeout_seconds;

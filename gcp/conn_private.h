@@ -115,6 +115,7 @@ struct conn {
 	char			*known_hosts;
 	char			*ssh_config;
 	int			 accept_new_host_key;
+	int			 known_hosts_only;
 	int			 interactive;
 	int			 keepalive_seconds;
 	int			 connect_timeout_seconds;

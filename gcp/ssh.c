@@ -515,6 +515,9 @@ ssh_connect_begin(struct conn *c)
 		ssh_options_set(s, SSH_OPTIONS_PORT, &c->t.port);
 	if (c->known_hosts != NULL)
 		ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, c->known_hosts);
+	/* libssh reads the global file after ours and takes its match. */
+	if (c->known_hosts_only)
+		ssh_options_set(s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
 	if (c->identity != NULL)
 		ssh_options_set(s, SSH_OPTIONS_IDENTITY, c->identity);
 

@@ -156,6 +156,10 @@ export_ssh_config_text(const struct export_ctx *ctx, const char *path,
 		strbuf_printf(&b, "\tUserKnownHostsFile %s\n", q);
 		free(q);
 	}
+	/* ssh takes a match from either file: a line for a recycled
+	 * address in /etc/ssh/ssh_known_hosts must not vouch for a key. */
+	if (ctx->known_hosts != NULL && ctx->known_hosts_only)
+		strbuf_add(&b, "\tGlobalKnownHostsFile /dev/null\n");
 	strbuf_add(&b, "\tStrictHostKeyChecking yes\n");
 	strbuf_add(&b, "\tControlMaster auto\n");
 	/* The %C token goes inside the quotes, undoubled. */

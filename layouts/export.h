@@ -39,6 +39,7 @@ struct export_ctx {
 	const char	*user;
 	const char	*identity;	/* private key path, or NULL */
 	const char	*known_hosts;	/* pinned file, or NULL */
+	int		 known_hosts_only;	/* and not the system-wide one */
 	const char	*control_dir;	/* for the ControlPath sockets */
 	const char	*ssh_config;	/* tmux: absolute, or NULL */
 	int		 local;		/* local docker: no ssh at all */

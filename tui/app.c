@@ -458,6 +458,7 @@ app_open_conn(struct app *app, const char *target, const char *identity,
 	if (pinned) {
 		/* No ~/.ssh/config either: it could redirect the host. */
 		opts.ssh_config = "/dev/null";
+		opts.known_hosts_only = 1;
 		opts.accept_new_host_key = 0;
 		opts.interactive = 0;
 	} else {

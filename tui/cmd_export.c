@@ -211,6 +211,7 @@ export_listed(const struct exec_result *r, void *arg)
 			    xstrdup(config_str(app->cfg, "ssh.identity")) :
 			    xasprintf("%s/id_ed25519", dir);
 			kh = xasprintf("%s/known_hosts", dir);
+			ctx.known_hosts_only = 1;
 		} else {
 			if (*config_str(app->cfg, "ssh.identity") != '\0')
 				key = xstrdup(config_str(app->cfg,

@@ -269,6 +269,32 @@ if ! timeout 60 "$BIN" "$@" agents list >"$T_TMP/mismatch.out" 2>&1 </dev/null &
 else
 	t_fail "host key mismatch" "$(cat "$T_TMP/mismatch.out")"
 fi
+# The same, with the sshd's real key listed for this address in the
+# system-wide known_hosts (a recycled address another host left there):
+# only the pinned file counts.  A private mount namespace shows the
+# program its own /etc/ssh; this machine's is not touched.
+if unshare --mount true 2>/dev/null; then
+	mkdir -p "$T_TMP/etc_ssh"
+	cp -a /etc/ssh/. "$T_TMP/etc_ssh/" 2>/dev/null || true
+	echo "[127.0.0.1]:$SSHD_PORT $(cut -d' ' -f1,2 "$SSHD_DIR/host_ed25519.pub")" \
+	    >>"$T_TMP/etc_ssh/ssh_known_hosts"
+	if ! timeout 60 unshare --mount sh -c \
+	    'mount --bind "$1" /etc/ssh && shift && exec "$@"' sh \
+	    "$T_TMP/etc_ssh" "$BIN" "$@" agents list \
+	    >"$T_TMP/global.out" 2>&1 </dev/null &&
+	    grep -qi "host key" "$T_TMP/global.out"; then
+		t_ok "the system-wide known_hosts cannot vouch for a key that differs from the pinned one"
+	else
+		t_fail "global known_hosts overrides the pin" "$(cat "$T_TMP/global.out")"
+	fi
+	if grep -q "GlobalKnownHostsFile /dev/null" "$T_TMP/ssh_config"; then
+		t_ok "the exported ssh config reads only the pinned known_hosts"
+	else
+		t_fail "exported ssh config without GlobalKnownHostsFile" "$(cat "$T_TMP/ssh_config")"
+	fi
+else
+	t_skip "global known_hosts cannot vouch" "no mount namespaces here"
+fi
 fake_gce_config '{"host_keys_override": null}' >/dev/null
 
 # --- schedule ------------------------------------------------------------

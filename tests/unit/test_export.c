@@ -82,6 +82,7 @@ test_export_ssh_ctx(struct export_ctx *ctx)
 	ctx->user = "agent";
 	ctx->identity = "/home/alice/.config/sandbox-tui/id_ed25519";
 	ctx->known_hosts = "/home/alice/.config/sandbox-tui/known hosts";
+	ctx->known_hosts_only = 1;
 	ctx->control_dir = "/home/alice/.ssh/sbx 100%";
 	ctx->ssh_config = TEST_EXPORT_SSH_CONFIG;
 	ctx->agents = test_export_ssh_agents;
@@ -856,7 +857,8 @@ test_export_quoting_in_place(void **state)
 	test_export_ssh_ctx(&ctx);
 	text = export_ssh_config_text(&ctx, TEST_EXPORT_SSH_CONFIG, &cause);
 	assert_non_null(strstr(text, "\tUserKnownHostsFile \"/home/alice/"
-	    ".config/sandbox-tui/known hosts\"\n"));
+	    ".config/sandbox-tui/known hosts\"\n"
+	    "\tGlobalKnownHostsFile /dev/null\n"));
 	assert_non_null(strstr(text, "\tControlPath \"/home/alice/.ssh/"
 	    "sbx 100%%/%C\"\n"));
 	assert_non_null(strstr(text, "\tIdentitiesOnly yes\n"));
@@ -867,6 +869,7 @@ test_export_quoting_in_place(void **state)
 	assert_null(strstr(text, "IdentityFile"));
 	assert_null(strstr(text, "IdentitiesOnly"));
 	assert_null(strstr(text, "UserKnownHostsFile"));
+	assert_null(strstr(text, "GlobalKnownHostsFile"));
 	assert_non_null(strstr(text, "\tStrictHostKeyChecking yes\n"));
 	free(text);
 
