@@ -307,7 +307,7 @@ vt_seq_string_end(struct vt *vt, const char *buf, size_t i, size_t tlen,
     size_t *pass)
 {
 	struct vt_seq	*s = &vt->seq;
-	const char	*p;
+	const char	*p, *q;
 	size_t		 n;
 
 	if (s->drop) {
@@ -326,7 +326,11 @@ vt_seq_string_end(struct vt *vt, const char *buf, size_t i, size_t tlen,
 			p = vt->carry;
 			n = vt->carry_len;
 		}
-		if (!vt_seq_dcs_ok(p + 2, n - 2 - tlen)) {
+		/* The body starts after the P; C0 controls may stand between
+		 * it and the ESC (libvterm runs them and goes on). */
+		q = memchr(p, 'P', n - tlen);
+		if (q == NULL || !vt_seq_dcs_ok(q + 1,
+		    (size_t)(p + n - tlen - (q + 1)))) {
 			vt_seq_discard(vt, buf, i, pass);
 			return;
 		}

@@ -136,6 +136,30 @@ test_vt_csi_args(void **state)
 }
 
 /*
+ * A DECRQSS that 0.1.4 cannot answer is dropped also when C0 controls
+ * stand between its ESC and P and it arrives over several feeds (the
+ * check read the body from the wrong place; libvterm then crashed
+ * formatting its answer).
+ */
+static void
+test_vt_dcs_after_controls(void **state)
+{
+	struct test_vt_out	 out;
+	struct vt		*vt = test_vt_new(5, 20, 10, &out);
+	static const char	 body[] = "P$qm\0\0\0\x04\0\x1e\0Haaude;it"
+				    "\xef\xd6\xd8\x91\xfe\x7f\0\0\a";
+
+	(void)state;
+	vt_feed(vt, "\033]2;ti", 6);
+	vt_feed(vt, "tle\033\0\0\0", 7);
+	vt_feed(vt, body, sizeof body - 1);
+	assert_int_equal(out.len, 0);
+	vt_feed(vt, "\033\0P$qm\033\\", 9);
+	assert_true(out.len > 0);
+	vt_free(vt);
+}
+
+/*
  * A paste cannot leave bracketed paste: markers are removed until none is
  * left, so one hidden inside another ("ESC[20" ESC[200~ "1~") does not
  * come back when the inner one goes.
@@ -165,6 +189,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vt_libvterm_defects),
 		cmocka_unit_test(test_vt_csi_args),
+		cmocka_unit_test(test_vt_dcs_after_controls),
 		cmocka_unit_test(test_vt_paste_markers),
 	};
 
