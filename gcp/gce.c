@@ -76,9 +76,13 @@ gce_trim_slash(const char *s)
 struct gce *
 gce_new(struct loop *loop, struct config *cfg, char **cause)
 {
+	static const char	*endpoints[] = { "gcp.api_endpoint",
+				    "gcp.iam_endpoint",
+				    "gcp.resourcemanager_endpoint" };
 	struct gce		*g;
 	struct gcloud_place	 place;
 	char			*base;
+	size_t			 i;
 
 	memset(&place, 0, sizeof place);
 	if (gcloud_place(config_str(cfg, "gcp.project"),
@@ -105,6 +109,14 @@ gce_new(struct loop *loop, struct config *cfg, char **cause)
 		    place.zone_from);
 		gcloud_place_free(&place);
 		return NULL;
+	}
+
+	for (i = 0; i < sizeof endpoints / sizeof endpoints[0]; i++) {
+		if (http_url_check(config_str(cfg, endpoints[i]), endpoints[i],
+		    cause) != 0) {
+			gcloud_place_free(&place);
+			return NULL;
+		}
 	}
 
 	g = xcalloc(1, sizeof *g);

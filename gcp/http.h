@@ -57,4 +57,13 @@ void http_set_retry(struct http *, int attempts, long first_ms, long cap_ms,
 /* Requests in flight, for tests and for "nothing left to wait for". */
 size_t http_pending(struct http *);
 
+/* host[:port] of an http or https URL (NULL if it is neither, has no
+ * host or has user@); caller frees.  *https says which. */
+char *http_url_host(const char *url, int *https);
+/* Whether host[:port] is this machine: 127.x.y.z, localhost, [::1]. */
+int http_url_loopback(const char *host);
+/* 0 when url may carry a token: https, or http to this machine; -1 with
+ * *cause naming what (the option or file field) otherwise. */
+int http_url_check(const char *url, const char *what, char **cause);
+
 #endif
