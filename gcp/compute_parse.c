@@ -27,6 +27,7 @@
 
 #define COMPUTE_QUOTE_MAX	160	/* a body that is not JSON, quoted */
 #define COMPUTE_MESSAGE_MAX	1000	/* Google's message, quoted */
+#define COMPUTE_CODE_MAX	100	/* an error code or reason, quoted */
 
 /* What to do about an operation's error code. */
 static const struct {
@@ -297,16 +298,19 @@ compute_op_error(const struct gce_op *op)
 {
 	const char	*code = op->error_code != NULL ? op->error_code :
 			    "UNKNOWN";
-	char		*text, *msg, *perm, *role;
+	char		*text, *msg, *echo, *perm, *role;
 	size_t		 i;
 
 	msg = compute_echo(op->error_text != NULL ? op->error_text : code,
 	    COMPUTE_MESSAGE_MAX);
+	/* The code is Google's text too: quoted, not trusted. */
+	echo = compute_echo(code, COMPUTE_CODE_MAX);
 	if (op->http_status != 0)
-		text = xasprintf("%s (%s, HTTP %ld)", msg, code,
+		text = xasprintf("%s (%s, HTTP %ld)", msg, echo,
 		    op->http_status);
 	else
-		text = xasprintf("%s (%s)", msg, code);
+		text = xasprintf("%s (%s)", msg, echo);
+	free(echo);
 	free(msg);
 	for (i = 0; i < sizeof compute_op_hints / sizeof compute_op_hints[0];
 	    i++) {
@@ -577,7 +581,7 @@ compute_error_text(long status, const char *body)
 	json_t		*root = NULL, *err, *d;
 	const char	*reason = NULL, *msg = NULL, *service = NULL;
 	const char	*why = NULL, *r;
-	char		*text, *echo, *perm = NULL, *hint;
+	char		*text, *echo, *why_echo, *perm = NULL, *hint;
 	size_t		 i;
 	int		 disabled = 0;
 
@@ -612,16 +616,20 @@ compute_error_text(long status, const char *body)
 
 	echo = compute_echo(msg != NULL ? msg : reason != NULL ? "" : body,
 	    msg != NULL ? COMPUTE_MESSAGE_MAX : COMPUTE_QUOTE_MAX);
+	/* The reason is Google's text too: quoted, not trusted. */
+	why_echo = reason != NULL ? compute_echo(reason, COMPUTE_CODE_MAX) :
+	    NULL;
 	if (reason != NULL && msg != NULL)
-		text = xasprintf("HTTP %ld (%s): %s", status, reason, echo);
+		text = xasprintf("HTTP %ld (%s): %s", status, why_echo, echo);
 	else if (reason != NULL)
-		text = xasprintf("HTTP %ld (%s)", status, reason);
+		text = xasprintf("HTTP %ld (%s)", status, why_echo);
 	else if (msg != NULL)
 		text = xasprintf("HTTP %ld: %s", status, echo);
 	else if (body == NULL || body[strspn(body, " \t\r\n")] == '\0')
 		text = xasprintf("HTTP %ld: empty answer", status);
 	else
 		text = xasprintf("HTTP %ld: '%s'", status, echo);
+	free(why_echo);
 	free(echo);
 
 	if (status == 401)

@@ -829,6 +829,15 @@ test_compute_op(void **state)
 	free(text);
 	gce_op_free(&op);
 
+	/* A code is quoted like a message: no control bytes pass. */
+	assert_int_equal(compute_parse_op("{\"name\":\"op-6\",\"status\":"
+	    "\"DONE\",\"error\":{\"errors\":[{\"code\":"
+	    "\"BAD\\u001b[2J\\n\x7f\",\"message\":\"m\"}]}}", &op, &cause), 0);
+	text = compute_op_error(&op);
+	assert_string_equal(text, "m (BAD?[2J ?)");
+	free(text);
+	gce_op_free(&op);
+
 	assert_int_equal(compute_parse_op("{\"name\":\"x\"}", &op, &cause), -1);
 	assert_non_null(strstr(cause, "no status"));
 	assert_null(op.name);
@@ -1087,6 +1096,12 @@ test_compute_error_text(void **state)
 	test_error(400, "{\"error\":\"invalid_grant\",\"error_description\":"
 	    "\"Invalid JWT Signature.\"}",
 	    "HTTP 400 (invalid_grant): Invalid JWT Signature.");
+	/* A reason is quoted like a message: no control bytes pass. */
+	test_error(412, "{\"error\":{\"message\":\"m\",\"errors\":[{"
+	    "\"reason\":\"E\x7fw\\u001b[2J\"}]}}",
+	    "HTTP 412 (E?w?[2J): m; it changed since it was read");
+	test_error(400, "{\"error\":\"bad\\r\\n\\u0007\"}",
+	    "HTTP 400 (bad  ?)");
 	test_error(502, "", "HTTP 502: empty answer");
 	test_error(502, NULL, "HTTP 502: empty answer");
 	test_error(502, "<html>\n<b>Bad\tGateway</b>\033[2J</html>",
