@@ -653,8 +653,14 @@ conn_open_stream(struct conn *c, const char *cmd,
 void
 chan_write(struct chan *ch, const char *buf, size_t len)
 {
-	if (ch->dead || ch->finished || len == 0)
+	if (len == 0)
 		return;
+	if (ch->dead || ch->finished) {
+		if (ch->cb.write_failed != NULL)
+			ch->cb.write_failed(ch, len, "the channel is closed",
+			    ch->arg);
+		return;
+	}
 	conn_buf_add(&ch->wq, buf, len);
 	if (ch->conn->state == CONN_READY)
 		ch->conn->backend->chan_kick(ch);
@@ -674,6 +680,17 @@ chan_write_eof(struct chan *ch)
 	ch->send_eof = 1;
 	if (ch->conn->state == CONN_READY)
 		ch->conn->backend->chan_kick(ch);
+}
+
+/* A backend could not send the queue: it is dropped, and said so. */
+void
+chan_write_failed(struct chan *ch, const char *why)
+{
+	size_t	lost = conn_buf_used(&ch->wq);
+
+	conn_buf_drop(&ch->wq, lost);
+	if (lost != 0 && ch->cb.write_failed != NULL)
+		ch->cb.write_failed(ch, lost, why, ch->arg);
 }
 
 /* Called by the backends after sending: asks an upload for more. */

@@ -104,6 +104,14 @@ struct chan_callbacks {
 	 * sent, so that a producer of a large upload keeps memory bounded.
 	 */
 	void	(*writable)(struct chan *, void *arg);
+	/*
+	 * May be NULL.  Bytes given to chan_write() could not be sent (the
+	 * channel is closed or the write failed): lost of them are dropped,
+	 * why says why.  Called from chan_write() itself or from inside
+	 * the backend's I/O: it must not close the chan.
+	 */
+	void	(*write_failed)(struct chan *, size_t lost, const char *why,
+		    void *arg);
 };
 
 #define CHAN_WRITE_LOW	(256u * 1024)

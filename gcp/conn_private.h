@@ -178,6 +178,7 @@ void	 chan_finish(struct chan *, int status, int is_error, const char *,
 	    ...) __attribute__((format(printf, 4, 5)));
 void	 chan_deliver(struct chan *, const char *, size_t, int is_stderr);
 void	 chan_flushed(struct chan *);
+void	 chan_write_failed(struct chan *, const char *why);
 void	 conn_buf_add(struct conn_buf *, const void *, size_t);
 void	 conn_buf_drop(struct conn_buf *, size_t);
 size_t	 conn_buf_used(const struct conn_buf *);

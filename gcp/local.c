@@ -191,7 +191,8 @@ local_flush(struct chan *ch)
 		}
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return 0;
-		conn_buf_drop(&ch->wq, conn_buf_used(&ch->wq));
+		chan_write_failed(ch, n < 0 ? strerror(errno) :
+		    "nothing was written");
 		return -1;
 	}
 	return 0;

@@ -110,7 +110,7 @@ ssh_chan_send(struct chan *ch)
 		rc = ssh_channel_write(ch->sc, ch->wq.data + ch->wq.off,
 		    (uint32_t)n);
 		if (rc < 0) {
-			conn_buf_drop(&ch->wq, conn_buf_used(&ch->wq));
+			chan_write_failed(ch, ssh_get_error(ch->conn->session));
 			break;
 		}
 		if (rc == 0)

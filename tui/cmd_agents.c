@@ -655,7 +655,7 @@ int
 cmd_logs(struct app *app, int argc, char **argv, char **cause)
 {
 	static const struct chan_callbacks cbs = {
-		logs_cli_data, logs_cli_closed, NULL
+		.data = logs_cli_data, .closed = logs_cli_closed
 	};
 	struct logs_args	 l;
 	struct pane		*p = NULL;

@@ -334,8 +334,8 @@ events_close(struct events *e)
 void
 events_update(struct app *app)
 {
-	static const struct chan_callbacks cbs = { events_chan_data,
-	    events_chan_closed, NULL };
+	static const struct chan_callbacks cbs = { .data = events_chan_data,
+	    .closed = events_chan_closed };
 	struct events	*e;
 	unsigned char	 want[AGENT_MAX + 1];
 	int		 list[AGENT_MAX];

@@ -687,8 +687,8 @@ image_closed(struct chan *ch, int status, const char *reason, void *arg)
 static void
 image_step_run(struct image_job *job)
 {
-	static const struct chan_callbacks cbs = { image_data, image_closed,
-	    image_writable };
+	static const struct chan_callbacks cbs = { .data = image_data,
+	    .closed = image_closed, .writable = image_writable };
 	struct image_step	*s = &job->steps[job->cur];
 	char			 size[32];
 	size_t			 i;

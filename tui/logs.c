@@ -211,7 +211,8 @@ logs_closed(struct chan *ch, int status, const char *reason, void *arg)
 void
 logs_open(struct app *app, int n, const char *name)
 {
-	static const struct chan_callbacks	cbs = { logs_data, logs_closed, NULL };
+	static const struct chan_callbacks	cbs = { .data = logs_data,
+	    .closed = logs_closed };
 	struct logs				*v;
 	long					 max;
 	char					*cmd;

@@ -199,11 +199,24 @@ pane_nudge(void *arg)
 	chan_resize(p->chan, rows, cols);
 }
 
+/* Keys that could not reach the agent: the user must know to type them
+ * again once it is back. */
+static void
+pane_chan_write_failed(struct chan *c, size_t lost, const char *why,
+    void *arg)
+{
+	struct pane	*p = arg;
+
+	(void)c;
+	app_message(p->app, 1, "%s: %zu typed byte%s not delivered: "
+	    "%s", p->name, lost, lost == 1 ? "" : "s", why);
+}
+
 void
 pane_attach(struct app *app, struct pane *p)
 {
-	static const struct chan_callbacks cbs = { pane_chan_data,
-	    pane_chan_closed, NULL };
+	static const struct chan_callbacks cbs = { .data = pane_chan_data,
+	    .closed = pane_chan_closed, .write_failed = pane_chan_write_failed };
 	char	*cmd;
 	int	 replay;
 

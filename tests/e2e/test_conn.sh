@@ -120,6 +120,13 @@ for t in ssh local; do
 	    sh -c "[ -n '$peak' ] && [ '$peak' -le 1200000 ]"
 done
 
+# A reader that goes away: what could not be sent is reported, not
+# dropped without a word.
+timeout 60 "$PROBE" --target local upload 40000000 'exec 0<&-; sleep 0.5' \
+    >"$TMP/out" 2>"$TMP/err"
+check "local: a failed write says how many bytes were lost and why" \
+    grep -Eq '^write failed: [0-9]+ bytes: Broken pipe' "$TMP/out"
+
 probe multi 20 'sleep 0.3; echo $$'
 n=$(grep -c 'status=0 out=[0-9]' "$TMP/out")
 u=$(sed -n 's/.*out=//p' "$TMP/out" | sort -u | wc -l)

@@ -10,7 +10,8 @@
  *   conn_probe [options] upload N CMD    N bytes streamed to CMD's stdin
  *                                        as it takes them (writable()),
  *                                        then its output, peak=BYTES queued
- *                                        and status=N
+ *                                        and status=N; a failed write
+ *                                        prints "write failed: N bytes: WHY"
  *
  * Options: --target T (default local), -i KEY, --known-hosts F, -F CONFIG,
  * --accept-new, --answer yes|no (interactive host key), --keepalive S,
@@ -299,13 +300,23 @@ probe_upload_closed(struct chan *ch, int status, const char *reason,
 }
 
 static void
+probe_write_failed(struct chan *ch, size_t lost, const char *why, void *arg)
+{
+	(void)ch;
+	(void)arg;
+	printf("write failed: %zu bytes: %s\n", lost, why);
+	fflush(stdout);
+}
+
+static void
 probe_start(struct probe *p)
 {
 	static const struct chan_callbacks ucbs = {
-		probe_upload_data, probe_upload_closed, probe_upload_more
+		probe_upload_data, probe_upload_closed, probe_upload_more,
+		probe_write_failed
 	};
 	static const struct chan_callbacks cbs = {
-		probe_pty_data, probe_pty_closed, NULL
+		probe_pty_data, probe_pty_closed, NULL, probe_write_failed
 	};
 	int	i;
 
