@@ -27,6 +27,9 @@
 void
 conn_buf_add(struct conn_buf *b, const void *p, size_t n)
 {
+	char	*old;
+	size_t	 oldcap;
+
 	if (n == 0)
 		return;
 	if (b->off > 0 && b->off == b->len)
@@ -37,9 +40,16 @@ conn_buf_add(struct conn_buf *b, const void *p, size_t n)
 			b->len -= b->off;
 			b->off = 0;
 		}
+		/* A new block and the old one wiped, not realloc(), which
+		 * would leave a copy of what it held behind. */
+		old = b->data;
+		oldcap = b->cap;
 		while (b->len + n + 1 > b->cap)
 			b->cap = b->cap ? b->cap * 2 : 4096;
-		b->data = xrealloc(b->data, b->cap);
+		b->data = xmalloc(b->cap);
+		if (old != NULL)
+			memcpy(b->data, old, b->len);
+		freezero(old, oldcap);
 	}
 	memcpy(b->data + b->len, p, n);
 	b->len += n;
@@ -60,10 +70,11 @@ conn_buf_used(const struct conn_buf *b)
 	return b->len - b->off;
 }
 
+/* Wiped: a channel's queue carries typed keys and exec input (secrets). */
 void
 conn_buf_free(struct conn_buf *b)
 {
-	free(b->data);
+	freezero(b->data, b->cap);
 	memset(b, 0, sizeof *b);
 }
 

@@ -703,12 +703,10 @@ char *
 docker_env_file(char *const *names, char *const *values, size_t n,
     char **cause)
 {
-	struct strbuf		 b = { NULL, 0, 0 };
 	const char		*why;
-	char			*echo;
-	size_t			 i;
+	char			*echo, *text, *p;
+	size_t			 i, len = 0;
 
-	strbuf_add(&b, "");
 	for (i = 0; i < n; i++) {
 		if (names[i] == NULL || *names[i] == '\0')
 			why = "variable name missing";
@@ -722,13 +720,15 @@ docker_env_file(char *const *names, char *const *values, size_t n,
 				    why);
 				free(echo);
 			}
-			free(b.s);
 			return NULL;
 		}
-		strbuf_add(&b, names[i]);
-		strbuf_add(&b, "=");
-		strbuf_add(&b, values[i]);
-		strbuf_add(&b, "\n");
+		len += strlen(names[i]) + strlen(values[i]) + 2;
 	}
-	return b.s;
+	/* Sized first and written once: no realloc leaves a copy of a
+	 * secret behind in freed memory. */
+	p = text = xmalloc(len + 1);
+	for (i = 0; i < n; i++)
+		p += sprintf(p, "%s=%s\n", names[i], values[i]);
+	*p = '\0';
+	return text;
 }

@@ -403,7 +403,7 @@ agents_spec(struct agents_op *op, char **cause)
 static void
 agents_prep(struct agents_op *op)
 {
-	char	*cause = NULL, *env = NULL, *settings, *cmd, *q;
+	char	*cause = NULL, *env = NULL, *settings, *cmd, *q, *put;
 	size_t	 i;
 	int	 creating = 0;
 
@@ -423,7 +423,7 @@ agents_prep(struct agents_op *op)
 		return;
 	}
 	if ((settings = agents_settings_text(op, &cause)) == NULL) {
-		free(env);
+		freezero(env, env != NULL ? strlen(env) : 0);
 		agents_finish(op, cause);
 		free(cause);
 		return;
@@ -451,24 +451,25 @@ agents_prep(struct agents_op *op)
 		free(cmd);
 	} else
 		op->preps--;
+	freezero(env, env != NULL ? strlen(env) : 0);
+	env = NULL;
 
 	/* Settings are not secret, and the agent's user must read them. */
 	if ((cmd = docker_cmd_put_file(op->settings_path, &cause)) == NULL)
 		goto fail;
 	q = sh_quote(op->settings_path);
-	free(env);
-	env = xasprintf("%s && chmod 644 %s", cmd, q);
+	put = xasprintf("%s && chmod 644 %s", cmd, q);
 	free(q);
 	free(cmd);
-	agents_exec(op, env, settings, strlen(settings), agents_prep_done,
+	agents_exec(op, put, settings, strlen(settings), agents_prep_done,
 	    -1, 2);
-	free(env);
+	free(put);
 	free(settings);
 	return;
 
 fail:
 	/* Only a bad image name or path gets here, before anything ran. */
-	free(env);
+	freezero(env, env != NULL ? strlen(env) : 0);
 	free(settings);
 	op->preps = 0;
 	if (op->pending == 0) {

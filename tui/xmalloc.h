@@ -18,5 +18,8 @@ char *xstrndup(const char *, size_t);
 /* Returns a newly allocated formatted string; the caller frees it. */
 char *xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *, va_list) __attribute__((format(printf, 1, 0)));
+/* Wipes len bytes at p, then frees it: for memory that held a secret.
+ * NULL is fine. */
+void freezero(void *p, size_t len);
 
 #endif
