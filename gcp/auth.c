@@ -289,8 +289,8 @@ auth_transport_error(struct auth *a, const char *what,
 }
 
 /* The error sentence for a failed token request; caller frees. */
-static char *
-auth_error(struct auth *a, const struct http_response *r)
+char *
+auth_fetch_error(struct auth *a, const struct http_response *r)
 {
 	const char	*what = a->kind == AUTH_METADATA ?
 			    "the metadata server" : "the token endpoint";
@@ -342,8 +342,8 @@ auth_error(struct auth *a, const struct http_response *r)
 }
 
 /* Takes the token from a 2xx answer; an error sentence if it has none. */
-static char *
-auth_parse(struct auth *a, const struct http_response *r)
+char *
+auth_take_token(struct auth *a, const struct http_response *r)
 {
 	json_t		*j, *tok, *exp;
 	json_int_t	 life = AUTH_DEFAULT_LIFE;
@@ -393,9 +393,9 @@ auth_fetched(const struct http_response *r, void *arg)
 	a->fetching = 0;
 	a->fetch = 0;
 	if (r->status >= 200 && r->status <= 299)
-		error = auth_parse(a, r);
+		error = auth_take_token(a, r);
 	else
-		error = auth_error(a, r);
+		error = auth_fetch_error(a, r);
 	auth_deliver(a, gen, error == NULL ? a->token : NULL, error);
 	free(error);
 	auth_leave(a);

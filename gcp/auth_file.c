@@ -227,7 +227,7 @@ auth_wipe_json(json_t *o)
 }
 
 /* Parses a credentials file already read into buf. */
-static int
+int
 auth_load_json(struct auth *a, const char *file, const char *buf,
     char **cause)
 {

@@ -57,7 +57,26 @@ void	 auth_wipe_json_string(json_t *);
  */
 int	 auth_load_file(struct auth *, const char *file, const char *via,
 	    int missing_ok, char **cause);
+/*
+ * Parses a credentials file already read into buf (NUL-terminated) into
+ * a, as auth_load_file does; file names it in messages.  0, or -1 with
+ * *cause.  Fields already set in a may be left set on failure: auth_free
+ * releases them.
+ */
+int	 auth_load_json(struct auth *, const char *file, const char *buf,
+	    char **cause);
 /* Whether this machine is a GCE VM (its BIOS says Google). */
 int	 auth_on_gce(void);
+
+/*
+ * The answers of the token endpoint or metadata server (auth.c; a->kind
+ * and a->host say which it was).  auth_take_token keeps the token of a
+ * 2xx answer in a->token, or returns the error sentence when it has none;
+ * auth_fetch_error is the sentence for any other answer.  Sentences are
+ * the caller's to free.
+ */
+struct http_response;
+char	*auth_take_token(struct auth *, const struct http_response *);
+char	*auth_fetch_error(struct auth *, const struct http_response *);
 
 #endif
