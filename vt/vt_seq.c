@@ -326,8 +326,9 @@ vt_seq_string_end(struct vt *vt, const char *buf, size_t i, size_t tlen,
 			p = vt->carry;
 			n = vt->carry_len;
 		}
-		/* The body starts after the P; C0 controls may stand between
-		 * it and the ESC (libvterm runs them and goes on). */
+		/* The body starts after the P; C0 controls and intermediates
+		 * may stand between it and the ESC (libvterm runs the first,
+		 * ignores the others and goes on). */
 		q = memchr(p, 'P', n - tlen);
 		if (q == NULL || !vt_seq_dcs_ok(q + 1,
 		    (size_t)(p + n - tlen - (q + 1)))) {
@@ -391,6 +392,9 @@ vt_seq_step(struct vt *vt, const char *buf, size_t i, size_t *pass)
 		vt_seq_restart(vt, buf, i >= 1 ? i - 1 : SIZE_MAX, pass);
 		/* FALLTHROUGH */
 	case VT_SEQ_ESC:
+	case VT_SEQ_INTER:
+		/* libvterm starts a CSI or a string after ESC whatever
+		 * intermediates came between: ESC % P is a DCS. */
 		if (c == '[') {
 			s->state = VT_SEQ_CSI;
 			s->rep = 1;
@@ -404,12 +408,6 @@ vt_seq_step(struct vt *vt, const char *buf, size_t i, size_t *pass)
 		else if (c >= 0x20 && c <= 0x2f)
 			s->state = VT_SEQ_INTER;
 		else if (c == 0x1b)
-			vt_seq_restart(vt, buf, i, pass);
-		else if (c >= 0x20)
-			vt_seq_done(vt, buf, i, pass);
-		return 0;
-	case VT_SEQ_INTER:
-		if (c == 0x1b)
 			vt_seq_restart(vt, buf, i, pass);
 		else if (c >= 0x30)
 			vt_seq_done(vt, buf, i, pass);
