@@ -221,20 +221,18 @@ config_parse_assign(struct config *cfg, char *s, const char *section,
 	return rc;
 }
 
-/* Is line "WORD" or "WORD ..." (and not "WORD = ...")? */
+/*
+ * Is line "WORD" or "WORD ..."?  No option is named bind or unbind, so
+ * "bind = zoom" binds the '=' key; only "bind=..." is an assignment.
+ */
 static char *
 config_parse_command(char *s, const char *word)
 {
 	size_t	 len = strlen(word);
-	char	*p;
 
 	if (strncmp(s, word, len) != 0)
 		return NULL;
 	if (s[len] != '\0' && !isspace((unsigned char)s[len]))
-		return NULL;
-	for (p = s + len; isspace((unsigned char)*p); p++)
-		;
-	if (*p == '=')
 		return NULL;
 	return s + len;
 }

@@ -224,6 +224,12 @@ test_config_parse_misc(void **state)
 	/* A later bind replaces an earlier one; bind lines work in sections. */
 	assert_null(test_config_load(cfg, "[ui]\nbind z one\nbind z two\n"));
 	assert_string_equal(config_binding_find(cfg, 'z'), "two");
+
+	/* The '=' key can be bound and unbound like any other. */
+	assert_null(test_config_load(cfg, "bind = zoom\n"));
+	assert_string_equal(config_binding_find(cfg, '='), "zoom");
+	assert_null(test_config_load(cfg, "[ui]\nunbind =\n"));
+	assert_null(config_binding_find(cfg, '='));
 	config_free(cfg);
 }
 
