@@ -111,40 +111,61 @@ dockerignore_like_docker(struct dockerignore_rule *r)
 	r->nparts = j;
 }
 
-/* Pattern components pat[] against path components path[]. */
-static int
-dockerignore_match(char **pat, size_t np, char **path, size_t nq)
+/* A "**" part before the last may stand for nothing: step over it. */
+static void
+dockerignore_skip_stars(const struct dockerignore_rule *r, unsigned char *at)
 {
-	size_t	k;
+	size_t	i;
 
-	if (np == 0)
-		return nq == 0;
-	if (strcmp(pat[0], "**") == 0) {
-		/* At the end it stands for something, not for nothing. */
-		for (k = np == 1 ? 1 : 0; k <= nq; k++) {
-			if (dockerignore_match(pat + 1, np - 1, path + k,
-			    nq - k))
-				return 1;
-		}
-		return 0;
+	for (i = 0; i + 1 < r->nparts; i++) {
+		if (at[i] && strcmp(r->parts[i], "**") == 0)
+			at[i + 1] = 1;
 	}
-	if (nq == 0 || fnmatch(pat[0], path[0], 0) != 0)
-		return 0;
-	return dockerignore_match(pat + 1, np - 1, path + 1, nq - 1);
 }
 
-/* The pattern matches path or one of the folders it is in. */
+/*
+ * The pattern matches path or one of the folders it is in.  It is walked
+ * down the path once, keeping the set of pattern parts that could come
+ * next (at[i]: parts[i] is next; at[nparts]: all matched), so matching
+ * costs at most parts times components fnmatch() calls.  Trying every
+ * way to spread several "**" over the path instead costs exponentially
+ * many: a .dockerignore in a context must not hang the build.
+ */
 static int
 dockerignore_rule_matches(const struct dockerignore_rule *r, char **path,
     size_t n)
 {
-	size_t	k;
+	unsigned char	*at, *next, *tmp;
+	size_t		 np = r->nparts, i, k;
+	int		 hit = 0, any = 1;
 
-	for (k = n; k > 0; k--) {
-		if (dockerignore_match(r->parts, r->nparts, path, k))
-			return 1;
+	at = xcalloc(np + 1, 1);
+	next = xcalloc(np + 1, 1);
+	at[0] = 1;
+	dockerignore_skip_stars(r, at);
+	for (k = 0; k < n && any && !hit; k++) {
+		memset(next, 0, np + 1);
+		for (i = 0; i < np; i++) {
+			if (!at[i])
+				continue;
+			/* "**" takes this part and maybe more; at the end
+			 * it stands for something, not for nothing. */
+			if (strcmp(r->parts[i], "**") == 0)
+				next[i] = next[i + 1] = 1;
+			else if (fnmatch(r->parts[i], path[k], 0) == 0)
+				next[i + 1] = 1;
+		}
+		dockerignore_skip_stars(r, next);
+		tmp = at;
+		at = next;
+		next = tmp;
+		hit = at[np];
+		for (any = 0, i = 0; i < np && !any; i++)
+			any = at[i];
 	}
-	return 0;
+	free(next);
+	free(at);
+	return hit;
 }
 
 /* fnmatch() reports a broken pattern only by not matching: look first. */

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "gcp/dockerignore.h"
+#include "tui/strbuf.h"
 #include "tui/xmalloc.h"
 
 struct case_ {
@@ -89,6 +90,34 @@ test_dockerignore_double_star(void **state)
 	CHECK("dist/**\n",
 	    { "dist", 0 }, { "dist/x", 1 }, { "dist/x/y", 1 });
 	CHECK("**\n", { "a", 1 }, { "a/b", 1 });
+}
+
+/* Many "**" parts over a deep path: matching must not try every split. */
+static void
+test_dockerignore_many_stars(void **state)
+{
+	struct strbuf		 pat = { NULL, 0, 0 }, path = { NULL, 0, 0 };
+	struct dockerignore	*di;
+	char			*cause = NULL;
+	int			 i;
+
+	(void)state;
+	for (i = 0; i < 12; i++)
+		strbuf_add(&pat, "**/a/");
+	strbuf_add(&pat, "**/b\n");
+	for (i = 0; i < 60; i++)
+		strbuf_add(&path, i == 0 ? "a" : "/a");
+	di = dockerignore_parse(pat.s, ".dockerignore", &cause);
+	assert_non_null(di);
+	/* Before the fix this took hours; the alarm ends the test. */
+	alarm(20);
+	assert_int_equal(dockerignore_excluded(di, path.s), 0);
+	strbuf_add(&path, "/b");
+	assert_int_equal(dockerignore_excluded(di, path.s), 1);
+	alarm(0);
+	dockerignore_free(di);
+	free(pat.s);
+	free(path.s);
 }
 
 static void
@@ -204,6 +233,7 @@ main(void)
 		cmocka_unit_test(test_dockerignore_root_only),
 		cmocka_unit_test(test_dockerignore_folders),
 		cmocka_unit_test(test_dockerignore_double_star),
+		cmocka_unit_test(test_dockerignore_many_stars),
 		cmocka_unit_test(test_dockerignore_exceptions),
 		cmocka_unit_test(test_dockerignore_lines),
 		cmocka_unit_test(test_dockerignore_load),
