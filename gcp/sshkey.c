@@ -136,6 +136,29 @@ sshkey_ensure(const char *path, const char *comment, char **pubkey,
 	return 0;
 }
 
+/*
+ * Whether host and port can name a known_hosts line: a host name or an
+ * IPv4 or IPv6 address, nothing else.  The host comes from the VM's
+ * instance answer; a space, a line break, a comma or a pattern character
+ * ('*', '?', '!') in it would write another line, or one that libssh
+ * matches to other hosts too.
+ */
+static int
+sshkey_host_ok(const char *host, int port)
+{
+	const char	*p;
+
+	if (host == NULL || *host == '\0' || *host == '-' ||
+	    strlen(host) > 255 || port < 1 || port > 65535)
+		return 0;
+	for (p = host; *p != '\0'; p++) {
+		if ((*p < 'a' || *p > 'z') && (*p < 'A' || *p > 'Z') &&
+		    (*p < '0' || *p > '9') && strchr(".-:_", *p) == NULL)
+			return 0;
+	}
+	return 1;
+}
+
 /* The host field known_hosts uses: "host" on port 22, else "[host]:port". */
 static char *
 sshkey_host_field(const char *host, int port)
@@ -255,10 +278,16 @@ int
 sshkey_pin(const char *known_hosts, const char *host, int port,
     const struct gce_hostkey *keys, size_t n, char **cause)
 {
-	char	*field = sshkey_host_field(host, port), *others;
+	char	*field, *others;
 	size_t	 olen, i;
 	int	 found, rc;
 
+	if (!sshkey_host_ok(host, port)) {
+		*cause = xasprintf("%s: the host to pin keys for is not a host "
+		    "name or address", known_hosts);
+		return -1;
+	}
+	field = sshkey_host_field(host, port);
 	for (i = 0; i < n; i++) {
 		/* Only what goes on one known_hosts line. */
 		if (strpbrk(keys[i].type, " \t\r\n") != NULL ||
@@ -285,10 +314,16 @@ int
 sshkey_unpin(const char *known_hosts, const char *host, int port,
     char **cause)
 {
-	char	*field = sshkey_host_field(host, port), *others;
+	char	*field, *others;
 	size_t	 olen;
 	int	 found, rc = 0;
 
+	if (!sshkey_host_ok(host, port)) {
+		*cause = xasprintf("%s: the host to unpin is not a host name or "
+		    "address", known_hosts);
+		return -1;
+	}
+	field = sshkey_host_field(host, port);
 	if (sshkey_others(known_hosts, field, &others, &olen, &found,
 	    cause) != 0) {
 		free(field);
@@ -305,11 +340,13 @@ sshkey_unpin(const char *known_hosts, const char *host, int port,
 int
 sshkey_pinned(const char *known_hosts, const char *host, int port)
 {
-	char	*field = sshkey_host_field(host, port), *others = NULL, *cause;
+	char	*field, *others = NULL, *cause = NULL;
 	size_t	 olen;
 	int	 found = 0;
 
-	cause = NULL;
+	if (!sshkey_host_ok(host, port))
+		return 0;
+	field = sshkey_host_field(host, port);
 	if (sshkey_others(known_hosts, field, &others, &olen, &found,
 	    &cause) != 0)
 		free(cause);

@@ -22,6 +22,8 @@ int sshkey_ensure(const char *path, const char *comment, char **pubkey,
 /*
  * Replaces every line for host:port in the known-hosts file with the keys
  * given (file and its directory created 0600 / 0700).  -1 with *cause.
+ * A host that is not a plain host name or IP address, or a port outside
+ * 1..65535, is refused (by sshkey_unpin too; sshkey_pinned says 0).
  */
 int sshkey_pin(const char *known_hosts, const char *host, int port,
 	    const struct gce_hostkey *, size_t n, char **cause);
