@@ -198,5 +198,9 @@ void	 ssh_zombies_free(struct conn *);
 int	 hostkey_check(struct conn *);
 int	 hostkey_record(struct conn *);
 char	*hostkey_describe_key(ssh_key);
+/* Appends "TYPE SHA256:... at FILE:LINE" to *list (joined by "; ", *list
+ * NULL at first) for each line of known_hosts file path that libssh
+ * matches to hp ("host" or "[host]:port"); a missing file adds none. */
+void	 hostkey_find_lines(const char *path, const char *hp, char **list);
 
 #endif

@@ -86,7 +86,7 @@ hostkey_file(struct conn *c, enum ssh_options_e which)
 }
 
 /* Appends "SHA256:... at FILE:LINE" for each line of path naming hp. */
-static void
+void
 hostkey_find_lines(const char *path, const char *hp, char **list)
 {
 	FILE		*f;
