@@ -22,7 +22,10 @@
 #   flood N -> N lines "flood I/N xxx..." then "flood done N";
 #   exit [S] -> exits with status S (default 0);  title T -> sets the title
 #   (OSC 2);  colour -> a bold red "red" and a green-background "green";
-#   clear -> clears the screen;  bell -> BEL;  an empty line -> nothing;
+#   clear -> clears the screen;  bell -> BEL;  cat FILE -> FILE's bytes as
+#   they are, then ESC [0m and "cat done FILE" on a line of its own (the ESC
+#   ends any string FILE left open);  longline N -> N bytes of "x" without
+#   a newline, then "longline done N";  an empty line -> nothing;
 #   anything else -> "got: LINE"; then the prompt again.  Ctrl-C prints
 #   "interrupt" and the prompt.  End of input exits with status 0.
 #   (tmux_capture drops trailing blanks: match the prompt with '^>'.  And
@@ -92,6 +95,15 @@ while :; do
 		;;
 	bell)
 		printf '\007'
+		;;
+	cat\ *)
+		cat -- "${line#cat }"
+		printf '\033[0m\r\ncat done %s\n' "${line#cat }"
+		;;
+	longline\ *)
+		n=${line#longline }
+		yes x | tr -d '\n' | head -c "$n"
+		printf '\r\nlongline done %s\n' "$n"
 		;;
 	*)
 		printf 'got: %s\n' "$line"
