@@ -37,10 +37,155 @@ static const struct config_value_check config_value_checks[] = {
 	  "is not a list of environment variable names (use names such as "
 	  "GITHUB_TOKEN separated by spaces)" },
 	{ "agents.waiting_pattern", config_value_check_regex,
-	  "is not a POSIX extended regular expression" },
+	  "is not a POSIX extended regular expression, or repeats too much "
+	  "(at most 2000 characters once repeats such as {1,9} are written "
+	  "out)" },
 	{ "agents.busy_pattern", config_value_check_regex,
-	  "is not a POSIX extended regular expression" },
+	  "is not a POSIX extended regular expression, or repeats too much "
+	  "(at most 2000 characters once repeats such as {1,9} are written "
+	  "out)" },
 };
+
+/*
+ * glibc's regcomp() writes every repeat out: ((a{1,255}){1,255}){1,255}
+ * takes gigabytes and a{1,32767} a minute and 8 GB.  A pattern may come
+ * to this many atoms once written out, which costs some tens of MB.
+ */
+#define CONFIG_VALUE_REGEX_MAX		2000
+#define CONFIG_VALUE_REGEX_DEPTH	32
+
+/* a * b, or past the limit when that is (no overflow). */
+static size_t
+config_value_regex_mul(size_t a, size_t b)
+{
+	if (b != 0 && a > (CONFIG_VALUE_REGEX_MAX + 1) / b)
+		return CONFIG_VALUE_REGEX_MAX + 1;
+	return a * b;
+}
+
+/* The end of the bracket expression starting at s, or at its NUL. */
+static const char *
+config_value_regex_bracket(const char *s)
+{
+	const char	*p = s + 1;
+	char		 end;
+
+	if (*p == '^')
+		p++;
+	if (*p == ']')
+		p++;
+	for (; *p != '\0' && *p != ']'; p++) {
+		if (*p == '[' && (p[1] == ':' || p[1] == '=' || p[1] == '.')) {
+			end = p[1];
+			for (p += 2; *p != '\0' && !(p[0] == end && p[1] == ']');
+			    p++)
+				;
+			if (*p == '\0')
+				return p;
+			p++;
+		}
+	}
+	return p;
+}
+
+/*
+ * How many times x{m,n} writes x out: n, or m + 1 for x{m,}; 0 when s
+ * does not start an interval.  *end is set to its '}'.
+ */
+static size_t
+config_value_regex_interval(const char *s, const char **end)
+{
+	const char	*p = s + 1;
+	size_t		 m = 0, n = 0;
+	int		 comma = 0, digits = 0;
+
+	for (; *p != '\0' && *p != '}'; p++) {
+		if (*p == ',' && !comma)
+			comma = 1;
+		else if (*p >= '0' && *p <= '9') {
+			digits = 1;
+			if (comma)
+				n = config_value_regex_mul(n, 10) + (size_t)(*p - '0');
+			else
+				m = config_value_regex_mul(m, 10) + (size_t)(*p - '0');
+		} else
+			return 0;
+	}
+	if (*p != '}' || (!digits && !comma))
+		return 0;
+	*end = p;
+	if (comma && n == 0)
+		n = m + 1;
+	if (!comma)
+		n = m;
+	return n > 0 ? n : 1;
+}
+
+/*
+ * The size of pattern s written out: a character or bracket expression
+ * is one, a group the sum of what is in it, x{m,n} n times x, x* x+ x?
+ * twice x.  Past CONFIG_VALUE_REGEX_MAX, it stops counting.
+ */
+static size_t
+config_value_regex_size(const char *s)
+{
+	size_t		 sum[CONFIG_VALUE_REGEX_DEPTH + 1];
+	size_t		 last[CONFIG_VALUE_REGEX_DEPTH + 1], times, atom;
+	const char	*p, *end;
+	int		 depth = 0;
+
+	sum[0] = last[0] = 0;
+	for (p = s; *p != '\0'; p++) {
+		atom = 1;
+		times = 0;
+		switch (*p) {
+		case '\\':
+			if (p[1] != '\0')
+				p++;
+			break;
+		case '[':
+			if (*(p = config_value_regex_bracket(p)) == '\0')
+				p--;
+			break;
+		case '(':
+			if (depth == CONFIG_VALUE_REGEX_DEPTH)
+				return CONFIG_VALUE_REGEX_MAX + 1;
+			depth++;
+			sum[depth] = last[depth] = 0;
+			continue;
+		case ')':
+			if (depth > 0)
+				atom = sum[depth--];
+			break;
+		case '|':
+			last[depth] = 0;
+			continue;
+		case '*':
+		case '+':
+		case '?':
+			times = 2;
+			break;
+		case '{':
+			times = config_value_regex_interval(p, &end);
+			if (times != 0)
+				p = end;
+			break;
+		}
+		if (times != 0) {
+			sum[depth] -= last[depth];
+			last[depth] = config_value_regex_mul(last[depth], times);
+		} else
+			last[depth] = atom;
+		sum[depth] += last[depth];
+		if (sum[depth] > CONFIG_VALUE_REGEX_MAX)
+			return CONFIG_VALUE_REGEX_MAX + 1;
+	}
+	while (depth > 0) {
+		atom = sum[depth--];
+		sum[depth] += atom;
+	}
+	return sum[0];
+}
 
 /* Empty turns the pattern off, so it is accepted. */
 static int
@@ -50,6 +195,8 @@ config_value_check_regex(const char *s)
 
 	if (*s == '\0')
 		return 0;
+	if (config_value_regex_size(s) > CONFIG_VALUE_REGEX_MAX)
+		return -1;
 	if (regcomp(&re, s, REG_EXTENDED | REG_NOSUB) != 0)
 		return -1;
 	regfree(&re);

@@ -139,12 +139,52 @@ test_config_value_choice(void **state)
 	free(cause);
 }
 
+/*
+ * Patterns whose repeats glibc's regcomp() would write out into gigabytes
+ * are refused before it sees them; everyday ones are not.  The cheap
+ * cases come first: before the fix the others took minutes and GBs.
+ */
+static void
+test_config_value_regex(void **state)
+{
+	static const char *good[] = {
+		"[0-9]{1,3}%", "(ab|cd){1,400}", "[[:alpha:]{}]{1,100}",
+		"a{1,1000}", "x{,5}y{3,}z{2}", "((a|b){1,10}c){1,10}",
+		"\\{1,100000\\}", "[]{]{1,5}", "esc to interrupt",
+	};
+	static const char *bad[] = {
+		"x{2001}", "(a{1,100}){1,100}", "((a?){0,64}){0,64}",
+		"(a?){0,4096}", "((a{1,255}){1,255}){1,255}", "a{1,32767}",
+		"(((((((((((((((((((((((((((((((((a)))))))))))))))))))))))))))))))))",
+	};
+	struct config	*cfg = config_new();
+	char		*cause = NULL;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		if (config_set(cfg, "agents.busy_pattern", bad[i], ORIGIN_CLI,
+		    &cause) == 0)
+			fail_msg("pattern '%s' accepted", bad[i]);
+		if (strstr(cause, "repeats too much") == NULL)
+			fail_msg("pattern '%s': %s", bad[i], cause);
+		free(cause);
+	}
+	for (i = 0; i < sizeof good / sizeof good[0]; i++) {
+		if (config_set(cfg, "agents.waiting_pattern", good[i],
+		    ORIGIN_CLI, &cause) != 0)
+			fail_msg("pattern '%s' refused: %s", good[i], cause);
+	}
+	config_free(cfg);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config_value_types),
 		cmocka_unit_test(test_config_value_choice),
+		cmocka_unit_test(test_config_value_regex),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
