@@ -390,6 +390,13 @@ vt_seq_step(struct vt *vt, const char *buf, size_t i, size_t *pass)
 		}
 		s->drop = 0;
 		vt_seq_restart(vt, buf, i >= 1 ? i - 1 : SIZE_MAX, pass);
+		/* The ESC that ended the string starts a sequence, and a byte
+		 * above 0x7f drops it as in any other (libvterm would skip
+		 * the byte and go on: ESC ] ESC 0xff P is a DCS to it). */
+		if (c >= 0x80) {
+			vt_seq_discard(vt, buf, i, pass);
+			return 0;
+		}
 		/* FALLTHROUGH */
 	case VT_SEQ_ESC:
 	case VT_SEQ_INTER:

@@ -158,6 +158,10 @@ test_vt_dcs_after_controls(void **state)
 	/* Intermediates before the P: still a DCS for libvterm. */
 	vt_feed(vt, "\033\001%P$q;;;;;;;;;;;;;;;;r;rm\0\0\a", 29);
 	test_vt_puts(vt, "\033(%P$qx\033\\");
+	/* A byte above 0x7f after the ESC that ends a string. */
+	test_vt_puts(vt, "\033]\033\xffP$qe\a");
+	test_vt_puts(vt, "\033]2;x\033");
+	test_vt_puts(vt, "\xfeP$qe\a");
 	assert_int_equal(out.len, 0);
 	vt_feed(vt, "\033\0P$qm\033\\", 9);
 	assert_true(out.len > 0);
