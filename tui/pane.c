@@ -208,8 +208,8 @@ pane_chan_write_failed(struct chan *c, size_t lost, const char *why,
 	struct pane	*p = arg;
 
 	(void)c;
-	app_message(p->app, 1, "%s: %zu typed byte%s not delivered: "
-	    "%s", p->name, lost, lost == 1 ? "" : "s", why);
+	app_message(p->app, 1, "%s: typed input not delivered (%zu bytes): "
+	    "%s", p->name, lost, why);
 }
 
 void
