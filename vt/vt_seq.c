@@ -272,13 +272,14 @@ vt_seq_discard(struct vt *vt, const char *buf, size_t i, size_t *pass)
 }
 
 /*
- * Whether a DCS is safe for 0.1.4: DECRQSS only for what it knows.  C0
- * controls inside are not part of it for libvterm, so not here either.
+ * Whether a DCS is safe for 0.1.4: DECRQSS only for what it knows (an
+ * empty request too goes: its answer reads the same unterminated buffer).
+ * C0 controls inside are not part of it for libvterm, so not here either.
  */
 static int
 vt_seq_dcs_ok(const char *p, size_t n)
 {
-	static const char	*known[] = { "", "m", "r", "s", " q", "\"q" };
+	static const char	*known[] = { "m", "r", "s", " q", "\"q" };
 	char			 req[8];
 	size_t			 i, k = 0;
 

@@ -162,6 +162,7 @@ test_vt_dcs_after_controls(void **state)
 	test_vt_puts(vt, "\033]\033\xffP$qe\a");
 	test_vt_puts(vt, "\033]2;x\033");
 	test_vt_puts(vt, "\xfeP$qe\a");
+	test_vt_puts(vt, "\033P$q\033\\");
 	assert_int_equal(out.len, 0);
 	vt_feed(vt, "\033\0P$qm\033\\", 9);
 	assert_true(out.len > 0);
