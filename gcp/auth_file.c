@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,48 +17,13 @@
 
 #include "gcp/auth.h"
 #include "gcp/auth_private.h"
+#include "gcp/http.h"
 #include "tui/xmalloc.h"
 
 #define AUTH_TOKEN_URI		"https://oauth2.googleapis.com/token"
 #define AUTH_DMI_PRODUCT	"/sys/class/dmi/id/product_name"
 /* Key files are a few KiB; anything much larger is not one. */
 #define AUTH_FILE_MAX		(64 * 1024)
-
-/* host[:port] of an http or https URL, or NULL; caller frees. */
-static char *
-auth_url_host(const char *url, int *https)
-{
-	const char	*p;
-	size_t		 len;
-
-	if (strncasecmp(url, "https://", 8) == 0) {
-		*https = 1;
-		p = url + 8;
-	} else if (strncasecmp(url, "http://", 7) == 0) {
-		*https = 0;
-		p = url + 7;
-	} else
-		return NULL;
-	len = strcspn(p, "/?#");
-	if (len == 0 || memchr(p, '@', len) != NULL)
-		return NULL;
-	return xstrndup(p, len);
-}
-
-/* Plain http is only for a test server on this machine. */
-static int
-auth_loopback(const char *host)
-{
-	size_t	len;
-
-	if (strncmp(host, "[::1]", 5) == 0)
-		return host[5] == '\0' || host[5] == ':';
-	len = strcspn(host, ":");
-	if (len == 9 && strncmp(host, "localhost", 9) == 0)
-		return 1;
-	return strncmp(host, "127.", 4) == 0 &&
-	    strspn(host, "0123456789.") == len;
-}
 
 /*
  * Reads a credentials file whole into a buffer the caller wipes and
@@ -143,7 +107,8 @@ auth_field(json_t *o, const char *file, const char *name, int required,
 	return 0;
 }
 
-/* token_uri: checked here so that no secret goes to a mistyped URL. */
+/* token_uri: checked here, by the rule every URL that carries a secret
+ * follows (http_url.c), so that no secret goes to a mistyped URL. */
 static int
 auth_set_url(struct auth *a, const char *file, char *url, char **cause)
 {
@@ -152,12 +117,12 @@ auth_set_url(struct auth *a, const char *file, char *url, char **cause)
 	if (url == NULL)
 		url = xstrdup(AUTH_TOKEN_URI);
 	a->url = url;
-	if ((a->host = auth_url_host(url, &https)) == NULL) {
+	if ((a->host = http_url_host(url, &https)) == NULL) {
 		*cause = xasprintf("%s: field token_uri is not an http(s) URL",
 		    file);
 		return -1;
 	}
-	if (!https && !auth_loopback(a->host)) {
+	if (!https && !http_url_loopback(a->host)) {
 		*cause = xasprintf("%s: field token_uri must be an https URL "
 		    "(plain http only to this machine)", file);
 		return -1;
