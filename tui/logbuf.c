@@ -216,7 +216,7 @@ logbuf_restart(struct logbuf *lb)
 static void
 logbuf_text(struct logbuf *lb, const char *s, size_t n)
 {
-	size_t	room, len = lb->blen - lb->tslen;
+	size_t	room;
 
 	if (lb->pending_cr) {
 		lb->pending_cr = 0;
@@ -224,7 +224,8 @@ logbuf_text(struct logbuf *lb, const char *s, size_t n)
 	}
 	if (lb->truncated || n == 0)
 		return;
-	room = LOGBUF_LINE_MAX - len;
+	/* Measured after the restart: the text before the CR is gone. */
+	room = LOGBUF_LINE_MAX - (lb->blen - lb->tslen);
 	logbuf_mark(lb, lb->fg, lb->bg, lb->attrs);
 	if (n <= room) {
 		logbuf_reserve(lb, n);

@@ -380,6 +380,16 @@ test_line_cap(void **state)
 	assert_int_equal(s[LOGBUF_LINE_MAX - 2], 'a');
 	assert_int_equal(s[LOGBUF_LINE_MAX - 1], ' ');
 	logbuf_free(lb);
+
+	/* After a CR the line starts over, and so does its room. */
+	lb = logbuf_new(10);
+	logbuf_feed(lb, big, 60000);
+	logbuf_feed(lb, "\r", 1);
+	logbuf_feed(lb, big, 10000);
+	logbuf_feed(lb, "\n", 1);
+	logbuf_display(logbuf_get(lb, 0), 0, &s, &len);
+	assert_int_equal(len, 10000);
+	logbuf_free(lb);
 	free(big);
 }
 
