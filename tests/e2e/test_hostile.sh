@@ -95,6 +95,17 @@ else
 	t_fail "keys after the hostile sequences" "$(tmux_capture | tail -n 5)"
 fi
 
+# --- a paste into the : prompt is UTF-8, not bytes as characters --------
+tmux_send C-] :
+tmux_cmd set-buffer -b sbx "$(printf 'caf\303\251 \033[31m\302\233x')"
+tmux_cmd paste-buffer -p -b sbx -t "$TMUX_TARGET"
+if tmux_wait_for ':café \[31mx' 5; then
+	t_ok "a paste into the prompt keeps its characters, controls left out"
+else
+	t_fail "paste into the prompt" "$(tmux_capture | tail -n 1)"
+fi
+tmux_send Escape
+
 # --- a 100 MB line in pane 1, while pane 2 floods and pane 3 is typed in --
 run_in 1 "longline $LONG"
 start=$(t_now_ms)
