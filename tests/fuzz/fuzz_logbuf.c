@@ -206,7 +206,7 @@ fuzz_logbuf_search(struct logbuf *lb, struct fuzz_in *in, unsigned op)
 	p = fuzz_bytes(in, fuzz_byte(in), &n);
 	memcpy(pat, p, n);
 	pat[n] = '\0';
-	icase = (op & 0x80) ? logbuf_smartcase(pat) : (op >> 6) & 1;
+	icase = (op & 0x80) ? logbuf_smartcase(pat) : (int)((op >> 6) & 1);
 	at.line = fuzz_byte(in);
 	at.off = fuzz_byte(in);
 
