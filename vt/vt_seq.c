@@ -431,8 +431,9 @@ vt_seq_step(struct vt *vt, const char *buf, size_t i, size_t *pass)
 			if (s->first && s->arg < VT_SEQ_ARG_MAX)
 				s->arg = s->arg * 10 + (c - '0');
 		} else if (c == ';' || c == ':') {
+			/* Still REP to libvterm with ':' in it (CSI : 5 b
+			 * hung it): done here all the same. */
 			s->first = 0;
-			s->rep = s->rep && c == ';';
 			if (++s->nsep == VT_SEQ_CSI_ARGS) {
 				vt_seq_discard(vt, buf, i, pass);
 				s->state = VT_SEQ_CSI_DROP;

@@ -38,6 +38,11 @@ test_vt_libvterm_defects(void **state)
 	assert_string_equal(test_vt_row(vt, 2), "abbbb---????????????");
 	vt_cell(vt, 2, 19, &c);
 	assert_int_equal(c.chars[0], 0x2500);
+	/* A ':' in it is still REP (libvterm looped on it). */
+	vt_free(vt);
+	vt = test_vt_new(3, 20, 0, NULL);
+	test_vt_puts(vt, "\033[:5b\033[:b\033[2;1Hq\033[2:3b");
+	assert_string_equal(test_vt_row(vt, 1), "qqq");
 	/* CSI with a private marker or intermediate is not REP. */
 	test_vt_puts(vt, "\033[1;1Hz\033[?5b\033[ b|");
 	assert_string_equal(test_vt_row(vt, 0), "z|");
