@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tui/utf8.h"
 #include "tui/xmalloc.h"
 #include "vt/vt_private.h"
 
@@ -69,31 +70,6 @@ vt_input_mods(unsigned mods)
 	return (VTermModifier)m;
 }
 
-static size_t
-vt_input_utf8(uint32_t c, char *out)
-{
-	if (c < 0x80) {
-		out[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		out[0] = (char)(0xc0 | (c >> 6));
-		out[1] = (char)(0x80 | (c & 0x3f));
-		return 2;
-	}
-	if (c < 0x10000) {
-		out[0] = (char)(0xe0 | (c >> 12));
-		out[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (c & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | (c >> 18));
-	out[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-	out[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-	out[3] = (char)(0x80 | (c & 0x3f));
-	return 4;
-}
-
 static void
 vt_input_special(struct vt *vt, key_code k, VTermModifier mod)
 {
@@ -141,7 +117,7 @@ vt_input_char(struct vt *vt, uint32_t c, int ctrl, int meta)
 	}
 	if (meta)
 		buf[n++] = '\033';
-	n += vt_input_utf8(c, buf + n);
+	n += utf8_encode(c, buf + n);
 	if (vt->cb.output != NULL)
 		vt->cb.output(buf, n, vt->arg);
 }
