@@ -37,7 +37,7 @@ UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 TOOL_SRCS  := $(wildcard tests/tools/*.c)
 TOOL_BINS  := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
-.PHONY: all check check-image unit e2e fuzz fuzz-build run install clean deps
+.PHONY: all check check-image check-valgrind unit e2e fuzz fuzz-build run install clean deps
 
 all: sandbox-tui
 
@@ -127,6 +127,11 @@ run: deps
 check-image: deps
 	@$(MAKE) --no-print-directory sandbox-tui
 	SANDBOX_TUI=$(CURDIR)/sandbox-tui sh tests/image/build.sh
+
+# valgrind memcheck over the grid's end-to-end test (slow: minutes).
+check-valgrind: deps
+	@$(MAKE) --no-print-directory sandbox-tui $(TOOL_BINS)
+	@BUILD=$(BUILD) SANDBOX_TUI=$(CURDIR)/sandbox-tui sh tests/valgrind.sh
 
 install: sandbox-tui
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7

@@ -247,7 +247,8 @@ else
 fi
 
 # Idle: a grid of 12 quiet agents should not use the CPU.
-pid=$(pgrep -P "$(tmux_pane_pid)" -x sandbox-tui)
+# The pane's child: the program, or the valgrind that runs it.
+pid=$(pgrep -P "$(tmux_pane_pid)" | head -n 1)
 sleep 1
 t0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
 sleep 3

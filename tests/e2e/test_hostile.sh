@@ -52,7 +52,7 @@ done
 tmux_start 200 50 sh -c '"$0" "$@"; echo $? >"$T_TMP/exit"' "$BIN" \
     --target local -o ui.mouse=off
 tmux_wait_for "$(agent_token 4)" 20 || t_die "the grid did not show agent 4"
-pid=$(pgrep -P "$(tmux_pane_pid)" -x sandbox-tui | head -n 1)
+pid=$(pgrep -P "$(tmux_pane_pid)" | head -n 1)
 [ -n "$pid" ] || t_die "no sandbox-tui process under tmux"
 
 alive() {

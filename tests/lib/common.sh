@@ -18,7 +18,9 @@
 #           Cleanup commands can read T_EXIT_STATUS (the script's status).
 # Temp:     T_TMP is a private directory removed on exit; t_tmpdir [NAME]
 #           prints a new directory inside it (safe inside $(...)).
-# Waiting:  t_wait_until TIMEOUT_S CMD... polls CMD every 0.1 s; t_now_ms.
+# Waiting:  t_wait_until TIMEOUT_S CMD... polls CMD every 0.1 s, the
+#           timeout multiplied by T_TIME_SCALE (default 1; the valgrind
+#           run sets more); t_now_ms.
 # Misc:     t_die MSG (fail the script), t_pid_alive PID, T_REPO (the repo
 #           root), T_BUILD (the build directory, default $T_REPO/build).
 #
@@ -152,7 +154,8 @@ t_now_ms() {
 # Polls CMD... every 0.1 s until it succeeds (0) or TIMEOUT_S (may be a
 # fraction, e.g. 0.5) has passed (1).  CMD's output is not hidden.
 t_wait_until() {
-	_t_limit=$(awk -v s="$1" 'BEGIN { printf "%d", s * 1000 }')
+	_t_limit=$(awk -v s="$1" -v k="${T_TIME_SCALE:-1}" \
+	    'BEGIN { printf "%d", s * k * 1000 }')
 	shift
 	_t_end=$(($(t_now_ms) + _t_limit))
 	while :; do
