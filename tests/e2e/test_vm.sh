@@ -258,6 +258,16 @@ else
 	t_fail "vm status" "$(cat "$T_TMP/status.out")"
 fi
 
+# --- an endpoint over plain http to another machine ----------------------
+# The bearer token would travel unencrypted: refused before any request.
+if ! timeout 60 "$BIN" "$@" -o gcp.api_endpoint=http://compute.example.invalid \
+    vm status >"$T_TMP/http.out" 2>&1 </dev/null &&
+    grep -q "gcp.api_endpoint: plain http://" "$T_TMP/http.out"; then
+	t_ok "an http:// endpoint to another machine is refused, naming the option"
+else
+	t_fail "http endpoint refused" "$(cat "$T_TMP/http.out")"
+fi
+
 # --- a host key that differs from the pinned one -----------------------
 # The VM now publishes another key than the one its sshd shows: the
 # connection must be refused, not the key learnt.
