@@ -9,10 +9,44 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+int LLVMFuzzerInitialize(int *, char ***);
+
+/* Stops the run when a promise is broken: libFuzzer keeps the input. */
+static inline void
+fuzz_check(int ok, const char *what)
+{
+	if (!ok) {
+		fprintf(stderr, "fuzz: %s\n", what);
+		abort();
+	}
+}
+
+/*
+ * Makes a private folder NAME.XXXXXX for a harness's files, in /dev/shm
+ * when it can (file I/O at fuzzing speed), else in $TMPDIR or /tmp, into
+ * dir (size bytes).  Aborts when it cannot.
+ */
+static inline void
+fuzz_mkdtemp(char *dir, size_t size, const char *name)
+{
+	const char	*tmp = getenv("TMPDIR");
+
+	if (access("/dev/shm", W_OK) == 0)
+		tmp = "/dev/shm";
+	else if (tmp == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	snprintf(dir, size, "%s/%s.XXXXXX", tmp, name);
+	if (mkdtemp(dir) == NULL) {
+		perror(dir);
+		abort();
+	}
+}
 
 struct fuzz_in {
 	const uint8_t	*p;

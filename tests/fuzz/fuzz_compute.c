@@ -38,20 +38,8 @@
 #include "gcp/http.h"
 #include "tui/xmalloc.h"
 
-int LLVMFuzzerInitialize(int *, char ***);
-
 /* The private folder for gcloud's files; made once, removed at exit. */
 static char fuzz_compute_dir[256];
-
-/* Stops the run with the broken promise: libFuzzer keeps the input. */
-static void
-fuzz_compute_check(int ok, const char *what)
-{
-	if (!ok) {
-		fprintf(stderr, "fuzz_compute: %s\n", what);
-		abort();
-	}
-}
 
 /* A sentence for the screen: no C0 control or DEL byte. */
 static int
@@ -105,21 +93,12 @@ fuzz_compute_cleanup(void)
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char	*tmp = getenv("TMPDIR");
 	char		*sub;
 
 	(void)argc;
 	(void)argv;
-	if (access("/dev/shm", W_OK) == 0)
-		tmp = "/dev/shm";
-	else if (tmp == NULL || *tmp == '\0')
-		tmp = "/tmp";
-	snprintf(fuzz_compute_dir, sizeof fuzz_compute_dir,
-	    "%s/fuzz_compute.XXXXXX", tmp);
-	if (mkdtemp(fuzz_compute_dir) == NULL) {
-		perror(fuzz_compute_dir);
-		abort();
-	}
+	fuzz_mkdtemp(fuzz_compute_dir, sizeof fuzz_compute_dir,
+	    "fuzz_compute");
 	sub = fuzz_compute_path("configurations");
 	if (mkdir(sub, 0700) != 0) {
 		perror(sub);
@@ -142,15 +121,15 @@ fuzz_compute_op(const char *body)
 	char		*cause = NULL, *text;
 
 	if (compute_parse_op(body, &op, &cause) != 0) {
-		fuzz_compute_check(cause != NULL && op.status == NULL,
+		fuzz_check(cause != NULL && op.status == NULL,
 		    "compute_parse_op failed without a cause");
 		free(cause);
 		return;
 	}
-	fuzz_compute_check(op.status != NULL && op.progress >= 0 &&
+	fuzz_check(op.status != NULL && op.progress >= 0 &&
 	    op.progress <= 100, "compute_parse_op: bad operation");
 	text = compute_op_error(&op);
-	fuzz_compute_check(text != NULL && fuzz_compute_printable(text),
+	fuzz_check(text != NULL && fuzz_compute_printable(text),
 	    "compute_op_error: control bytes in the sentence");
 	free(text);
 	gce_op_free(&op);
@@ -164,15 +143,15 @@ fuzz_compute_instance(const char *body)
 	size_t			 i;
 
 	if (compute_parse_instance(body, &in, &cause) != 0) {
-		fuzz_compute_check(cause != NULL && in.name == NULL,
+		fuzz_check(cause != NULL && in.name == NULL,
 		    "compute_parse_instance failed without a cause");
 		free(cause);
 		return;
 	}
-	fuzz_compute_check(in.name != NULL && in.disk_gb >= 0,
+	fuzz_check(in.name != NULL && in.disk_gb >= 0,
 	    "compute_parse_instance: bad instance");
 	for (i = 0; i < in.npolicies; i++)
-		fuzz_compute_check(in.policies[i] != NULL,
+		fuzz_check(in.policies[i] != NULL,
 		    "compute_parse_instance: a NULL policy");
 	gce_instance_free(&in);
 }
@@ -199,7 +178,7 @@ fuzz_compute_error(struct fuzz_in *in)
 	char	*body = fuzz_string(in), *text;
 
 	text = compute_error_text(status, body);
-	fuzz_compute_check(text != NULL && fuzz_compute_printable(text),
+	fuzz_check(text != NULL && fuzz_compute_printable(text),
 	    "compute_error_text: control bytes in the sentence");
 	free(text);
 	free(compute_error_reason(body));
@@ -231,7 +210,7 @@ fuzz_compute_grant(struct fuzz_in *in)
 	body = compute_policy_grant(policy, member, roles, n, &changed,
 	    &cause);
 	if (body == NULL) {
-		fuzz_compute_check(cause != NULL && changed == 0,
+		fuzz_check(cause != NULL && changed == 0,
 		    "compute_policy_grant failed without a cause");
 		free(cause);
 		free(policy);
@@ -239,15 +218,15 @@ fuzz_compute_grant(struct fuzz_in *in)
 	}
 	/* Granting again what was just granted changes nothing. */
 	root = json_loads(body, 0, NULL);
-	fuzz_compute_check(json_is_object(json_object_get(root, "policy")),
+	fuzz_check(json_is_object(json_object_get(root, "policy")),
 	    "compute_policy_grant: no policy in the body");
 	again = json_dumps(json_object_get(root, "policy"), JSON_COMPACT);
-	fuzz_compute_check(again != NULL, "compute_policy_grant: dump");
+	fuzz_check(again != NULL, "compute_policy_grant: dump");
 	json_decref(root);
 	free(body);
 	body = compute_policy_grant(again, member, roles, n, &changed2,
 	    &cause);
-	fuzz_compute_check(body != NULL && changed2 == 0,
+	fuzz_check(body != NULL && changed2 == 0,
 	    "compute_policy_grant: a second grant changed the policy");
 	free(body);
 	free(again);
@@ -268,7 +247,7 @@ fuzz_compute_metadata(struct fuzz_in *in)
 	value = xstrndup(p, n);
 	instance = fuzz_string(in);
 	body = compute_metadata_body(instance, key, value, &cause);
-	fuzz_compute_check((body == NULL) == (cause != NULL),
+	fuzz_check((body == NULL) == (cause != NULL),
 	    "compute_metadata_body: a body and a cause, or neither");
 	free(body);
 	free(cause);
@@ -303,16 +282,16 @@ fuzz_compute_token(struct fuzz_in *in, int error)
 			r.len = 0;
 		}
 		text = auth_fetch_error(a, &r);
-		fuzz_compute_check(text != NULL && (r.status == 0 ||
+		fuzz_check(text != NULL && (r.status == 0 ||
 		    fuzz_compute_printable(text)),
 		    "auth_fetch_error: control bytes in the sentence");
 		free(text);
 	} else {
 		text = auth_take_token(a, &r);
-		fuzz_compute_check((text == NULL) == (a->token != NULL),
+		fuzz_check((text == NULL) == (a->token != NULL),
 		    "auth_take_token: a token and an error, or neither");
 		if (a->token != NULL)
-			fuzz_compute_check(*a->token != '\0' &&
+			fuzz_check(*a->token != '\0' &&
 			    strpbrk(a->token, "\r\n") == NULL,
 			    "auth_take_token: a token no header can carry");
 		free(text);
@@ -328,14 +307,14 @@ fuzz_compute_credentials(const char *text)
 	char		*cause = NULL;
 
 	if (auth_load_json(a, "creds.json", text, &cause) != 0) {
-		fuzz_compute_check(cause != NULL,
+		fuzz_check(cause != NULL,
 		    "auth_load_json failed without a cause");
 		free(cause);
 	} else {
-		fuzz_compute_check(cause == NULL && a->url != NULL &&
+		fuzz_check(cause == NULL && a->url != NULL &&
 		    a->host != NULL && a->describe != NULL,
 		    "auth_load_json: loaded without its endpoint");
-		fuzz_compute_check(a->kind == AUTH_SERVICE_ACCOUNT ?
+		fuzz_check(a->kind == AUTH_SERVICE_ACCOUNT ?
 		    a->private_key != NULL && a->client_email != NULL :
 		    a->refresh_token != NULL && a->client_id != NULL &&
 		    a->client_secret != NULL,
@@ -361,11 +340,11 @@ fuzz_compute_ini(struct fuzz_in *in)
 	path = fuzz_compute_path("ini");
 	if (gcloud_ini_get(path, keys[k][0], keys[k][1], &value,
 	    &cause) != 0) {
-		fuzz_compute_check(cause != NULL && value == NULL,
+		fuzz_check(cause != NULL && value == NULL,
 		    "gcloud_ini_get failed without a cause");
 		free(cause);
 	} else
-		fuzz_compute_check(cause == NULL,
+		fuzz_check(cause == NULL,
 		    "gcloud_ini_get: a cause on success");
 	free(value);
 	free(path);
@@ -388,13 +367,13 @@ fuzz_compute_place(struct fuzz_in *in)
 	if (gcloud_place(opts & 1 ? "my-project-1" : "",
 	    opts & 2 ? "europe-west4-b" : "", opts & 4 ? "us-east1" : "",
 	    &pl, &cause) != 0) {
-		fuzz_compute_check(cause != NULL && pl.project == NULL &&
+		fuzz_check(cause != NULL && pl.project == NULL &&
 		    pl.zone == NULL && pl.region == NULL,
 		    "gcloud_place failed without a cause");
 		free(cause);
 		return;
 	}
-	fuzz_compute_check((pl.project == NULL) == (pl.project_from == NULL) &&
+	fuzz_check((pl.project == NULL) == (pl.project_from == NULL) &&
 	    (pl.zone == NULL) == (pl.zone_from == NULL) &&
 	    (pl.region == NULL) == (pl.region_from == NULL),
 	    "gcloud_place: a value without where it came from");

@@ -18,16 +18,6 @@
 #include "gcp/docker.h"
 #include "gcp/docker_private.h"
 
-/* Stops the run with the broken promise: libFuzzer keeps the input. */
-static void
-fuzz_docker_check(int ok, const char *what)
-{
-	if (!ok) {
-		fprintf(stderr, "fuzz_docker: %s\n", what);
-		abort();
-	}
-}
-
 /* Text for the user's screen: valid UTF-8, no C0, DEL or C1 controls. */
 static int
 fuzz_docker_printable(const char *s)
@@ -56,24 +46,24 @@ fuzz_docker_ps(const char *text)
 	char			*cause = NULL;
 
 	if (docker_parse_ps(text, &a, &n, &cause) != 0) {
-		fuzz_docker_check(cause != NULL && a == NULL && n == 0,
+		fuzz_check(cause != NULL && a == NULL && n == 0,
 		    "docker_parse_ps failed without a cause");
 		free(cause);
 		return;
 	}
-	fuzz_docker_check(cause == NULL, "docker_parse_ps: cause on success");
+	fuzz_check(cause == NULL, "docker_parse_ps: cause on success");
 	for (i = 0; i < n; i++) {
-		fuzz_docker_check(a[i].n >= 1 && a[i].n <= AGENT_MAX,
+		fuzz_check(a[i].n >= 1 && a[i].n <= AGENT_MAX,
 		    "docker_parse_ps: agent number out of range");
-		fuzz_docker_check(*a[i].name != '\0' &&
+		fuzz_check(*a[i].name != '\0' &&
 		    strchr(a[i].name, ',') == NULL,
 		    "docker_parse_ps: not one container name");
-		fuzz_docker_check(a[i].id != NULL && a[i].image != NULL &&
+		fuzz_check(a[i].id != NULL && a[i].image != NULL &&
 		    a[i].state != NULL && a[i].status != NULL &&
 		    a[i].created != NULL, "docker_parse_ps: a NULL field");
-		fuzz_docker_check(a[i].exit_code >= -1 && a[i].exit_code <= 255,
+		fuzz_check(a[i].exit_code >= -1 && a[i].exit_code <= 255,
 		    "docker_parse_ps: exit code out of range");
-		fuzz_docker_check(i == 0 || a[i - 1].n <= a[i].n,
+		fuzz_check(i == 0 || a[i - 1].n <= a[i].n,
 		    "docker_parse_ps: not sorted by number");
 	}
 	agent_info_free(a, n);
@@ -87,13 +77,13 @@ fuzz_docker_stats(const char *text)
 	char			*cause = NULL;
 
 	if (docker_parse_stats(text, &st, &n, &cause) != 0) {
-		fuzz_docker_check(cause != NULL && st == NULL && n == 0,
+		fuzz_check(cause != NULL && st == NULL && n == 0,
 		    "docker_parse_stats failed without a cause");
 		free(cause);
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		fuzz_docker_check(st[i].name != NULL && *st[i].name != '\0' &&
+		fuzz_check(st[i].name != NULL && *st[i].name != '\0' &&
 		    st[i].mem_usage != NULL, "docker_parse_stats: bad entry");
 	}
 	agent_stats_free(st, n);
@@ -107,16 +97,16 @@ fuzz_docker_image_status(const char *text)
 	char			*cause = NULL;
 
 	if (docker_parse_image_status(text, &st, &cause) != 0) {
-		fuzz_docker_check(cause != NULL && st.ncontainers == 0 &&
+		fuzz_check(cause != NULL && st.ncontainers == 0 &&
 		    st.containers == NULL && st.server_version == NULL,
 		    "docker_parse_image_status failed without a cause");
 		free(cause);
 		return;
 	}
-	fuzz_docker_check(st.server_version != NULL,
+	fuzz_check(st.server_version != NULL,
 	    "docker_parse_image_status: no server version");
 	for (i = 0; i < st.ncontainers; i++) {
-		fuzz_docker_check(st.containers[i].name != NULL &&
+		fuzz_check(st.containers[i].name != NULL &&
 		    st.containers[i].image_id != NULL &&
 		    st.containers[i].state != NULL,
 		    "docker_parse_image_status: a NULL container field");
@@ -158,11 +148,11 @@ fuzz_docker_explain(struct fuzz_in *in)
 	target = fuzz_docker_part(p, n, &off);
 	image = fuzz_docker_part(p, n, &off);
 	msg = docker_explain(status, err, target, image);
-	fuzz_docker_check(msg != NULL && *msg != '\0',
+	fuzz_check(msg != NULL && *msg != '\0',
 	    "docker_explain: no sentence");
-	fuzz_docker_check(fuzz_docker_printable(msg),
+	fuzz_check(fuzz_docker_printable(msg),
 	    "docker_explain: control bytes or bad UTF-8 in the sentence");
-	fuzz_docker_check(strlen(msg) < 1024, "docker_explain: too long");
+	fuzz_check(strlen(msg) < 1024, "docker_explain: too long");
 	free(msg);
 	free(image);
 	free(target);
@@ -180,9 +170,9 @@ fuzz_docker_steps(char *text)
 			*nl = '\0';
 		if (!docker_build_step(line, &st))
 			continue;
-		fuzz_docker_check(st.step >= 1 && st.step <= st.total,
+		fuzz_check(st.step >= 1 && st.step <= st.total,
 		    "docker_build_step: step out of range");
-		fuzz_docker_check(st.text >= line &&
+		fuzz_check(st.text >= line &&
 		    st.text <= line + strlen(line),
 		    "docker_build_step: text outside the line");
 	}
@@ -196,12 +186,12 @@ fuzz_docker_number(const char *text)
 
 	n = agent_parse_number(text, &cause);
 	if (n == -1) {
-		fuzz_docker_check(cause != NULL && fuzz_docker_printable(cause),
+		fuzz_check(cause != NULL && fuzz_docker_printable(cause),
 		    "agent_parse_number: no printable cause");
 		free(cause);
 		return;
 	}
-	fuzz_docker_check(n >= 1 && n <= AGENT_MAX && cause == NULL,
+	fuzz_check(n >= 1 && n <= AGENT_MAX && cause == NULL,
 	    "agent_parse_number: out of range");
 }
 

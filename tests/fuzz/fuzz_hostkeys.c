@@ -28,20 +28,8 @@
 
 #define FUZZ_HOSTKEYS_OTHER	"fuzz-sentinel.invalid"
 
-int LLVMFuzzerInitialize(int *, char ***);
-
 /* The private folder; made once, removed at exit. */
 static char fuzz_hostkeys_dir[256];
-
-/* Stops the run with the broken promise: libFuzzer keeps the input. */
-static void
-fuzz_hostkeys_check(int ok, const char *what)
-{
-	if (!ok) {
-		fprintf(stderr, "fuzz_hostkeys: %s\n", what);
-		abort();
-	}
-}
 
 static char *
 fuzz_hostkeys_path(const char *name)
@@ -70,20 +58,10 @@ fuzz_hostkeys_cleanup(void)
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char	*tmp = getenv("TMPDIR");
-
 	(void)argc;
 	(void)argv;
-	if (access("/dev/shm", W_OK) == 0)
-		tmp = "/dev/shm";
-	else if (tmp == NULL || *tmp == '\0')
-		tmp = "/tmp";
-	snprintf(fuzz_hostkeys_dir, sizeof fuzz_hostkeys_dir,
-	    "%s/fuzz_hostkeys.XXXXXX", tmp);
-	if (mkdtemp(fuzz_hostkeys_dir) == NULL) {
-		perror(fuzz_hostkeys_dir);
-		abort();
-	}
+	fuzz_mkdtemp(fuzz_hostkeys_dir, sizeof fuzz_hostkeys_dir,
+	    "fuzz_hostkeys");
 	atexit(fuzz_hostkeys_cleanup);
 	return 0;
 }
@@ -130,7 +108,7 @@ fuzz_hostkeys_parsed(const struct gce_hostkey *keys, size_t n)
 	size_t	i;
 
 	for (i = 0; i < n; i++) {
-		fuzz_hostkeys_check(*keys[i].type != '\0' &&
+		fuzz_check(*keys[i].type != '\0' &&
 		    *keys[i].key != '\0' &&
 		    strpbrk(keys[i].type, " \t\r\n") == NULL &&
 		    strpbrk(keys[i].key, " \t\r\n") == NULL,
@@ -168,7 +146,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	body = fuzz_string(&in);
 
 	if (compute_parse_hostkeys(body, &keys, &nkeys, &cause) != 0) {
-		fuzz_hostkeys_check(cause != NULL && keys == NULL &&
+		fuzz_check(cause != NULL && keys == NULL &&
 		    nkeys == 0,
 		    "compute_parse_hostkeys failed without a cause");
 		free(cause);
@@ -180,16 +158,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	other = fuzz_hostkeys_libssh(path, FUZZ_HOSTKEYS_OTHER);
 	if (flags & 1) {
 		if (sshkey_pin(path, host, port, keys, nkeys, &cause) == 0) {
-			fuzz_hostkeys_check(sshkey_pinned(path, host, port) ==
+			fuzz_check(sshkey_pinned(path, host, port) ==
 			    (nkeys > 0), "sshkey_pin: not pinned after");
-			fuzz_hostkeys_check(fuzz_hostkeys_lines(path, field) ==
+			fuzz_check(fuzz_hostkeys_lines(path, field) ==
 			    nkeys, "sshkey_pin: not one line a key");
 			if (strcmp(host, FUZZ_HOSTKEYS_OTHER) != 0)
-				fuzz_hostkeys_check(fuzz_hostkeys_libssh(path,
+				fuzz_check(fuzz_hostkeys_libssh(path,
 				    FUZZ_HOSTKEYS_OTHER) <= other,
 				    "sshkey_pin: a line for another host");
 		} else {
-			fuzz_hostkeys_check(cause != NULL,
+			fuzz_check(cause != NULL,
 			    "sshkey_pin failed without a cause");
 			free(cause);
 			cause = NULL;
@@ -197,10 +175,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (flags & 2) {
 		if (sshkey_unpin(path, host, port, &cause) == 0)
-			fuzz_hostkeys_check(!sshkey_pinned(path, host, port),
+			fuzz_check(!sshkey_pinned(path, host, port),
 			    "sshkey_unpin: still pinned after");
 		else {
-			fuzz_hostkeys_check(cause != NULL,
+			fuzz_check(cause != NULL,
 			    "sshkey_unpin failed without a cause");
 			free(cause);
 			cause = NULL;
