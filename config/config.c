@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "config/config_int.h"
-#include "tui/xmalloc.h"
+#include "config/xmalloc.h"
 
 /* Files bigger than this are not config files. */
 #define CONFIG_FILE_MAX	(1024 * 1024)

@@ -24,7 +24,7 @@
 #include <string.h>
 
 #include "config/config_int.h"
-#include "tui/xmalloc.h"
+#include "config/xmalloc.h"
 
 /*
  * Where a trailing "# comment" starts: a '#' at the start of s or after

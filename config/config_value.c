@@ -16,7 +16,7 @@
 #include <strings.h>
 
 #include "config/config_int.h"
-#include "tui/xmalloc.h"
+#include "config/xmalloc.h"
 
 /* Extra checks for string options whose text has a required form. */
 struct config_value_check {

@@ -24,11 +24,11 @@
 #include <jansson.h>
 #include <openssl/crypto.h>
 
+#include "config/xmalloc.h"
 #include "gcp/auth.h"
 #include "gcp/auth_private.h"
 #include "gcp/gcloud.h"
 #include "gcp/http.h"
-#include "tui/xmalloc.h"
 
 #define AUTH_METADATA_HOST	"metadata.google.internal"
 #define AUTH_METADATA_PATH \

@@ -15,10 +15,10 @@
 #include <jansson.h>
 #include <openssl/crypto.h>
 
+#include "config/xmalloc.h"
 #include "gcp/auth.h"
 #include "gcp/auth_private.h"
 #include "gcp/http.h"
-#include "tui/xmalloc.h"
 
 #define AUTH_TOKEN_URI		"https://oauth2.googleapis.com/token"
 #define AUTH_DMI_PRODUCT	"/sys/class/dmi/id/product_name"

@@ -16,8 +16,8 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include "config/xmalloc.h"
 #include "gcp/auth.h"
-#include "tui/xmalloc.h"
 
 /* Google accepts assertions valid for at most an hour. */
 #define AUTH_JWT_LIFETIME	3600

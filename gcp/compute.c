@@ -20,9 +20,9 @@
 
 #include <jansson.h>
 
+#include "config/xmalloc.h"
 #include "gcp/compute.h"
 #include "gcp/compute_private.h"
-#include "tui/xmalloc.h"
 
 #define COMPUTE_SCOPE	"https://www.googleapis.com/auth/cloud-platform"
 #define COMPUTE_ECHO_MAX	64	/* user input echoed in a message */

@@ -21,9 +21,9 @@
 
 #include <jansson.h>
 
+#include "config/xmalloc.h"
 #include "gcp/compute.h"
 #include "gcp/compute_private.h"
-#include "tui/xmalloc.h"
 
 #define COMPUTE_QUOTE_MAX	160	/* a body that is not JSON, quoted */
 #define COMPUTE_MESSAGE_MAX	1000	/* Google's message, quoted */

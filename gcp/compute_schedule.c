@@ -13,9 +13,9 @@
 
 #include <jansson.h>
 
+#include "config/xmalloc.h"
 #include "gcp/compute.h"
 #include "gcp/compute_private.h"
-#include "tui/xmalloc.h"
 
 #define COMPUTE_WEEK	0x7f	/* every day, bit 0 Sunday */
 

@@ -18,9 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/xmalloc.h"
 #include "gcp/conn_private.h"
-#include "tui/loop.h"
-#include "tui/xmalloc.h"
+#include "gcp/loop.h"
 
 #define CONN_TARGET_USAGE "expected \"local\" or \"ssh://[user@]host[:port]\""
 

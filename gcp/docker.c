@@ -21,9 +21,10 @@
 
 #include <jansson.h>
 
+#include "config/shquote.h"
+#include "config/xmalloc.h"
 #include "gcp/docker.h"
 #include "gcp/docker_private.h"
-#include "tui/xmalloc.h"
 
 /*
  * Detach keys for `docker attach`.  Docker holds back any typed byte that

@@ -23,9 +23,6 @@ struct agent_info {
 	int	 exit_code;	/* from status when exited, else -1 */
 };
 
-/* Quotes s for a POSIX shell: 'a'\''b'. Caller frees. */
-char *sh_quote(const char *s);
-
 /* 1..AGENT_MAX, else -1 with *cause set. Accepts "3", "03", "sandbox-agent-03". */
 int agent_parse_number(const char *s, char **cause);
 /* "sandbox-agent-NN" into buf. */

@@ -8,9 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/shquote.h"
+#include "config/xmalloc.h"
 #include "gcp/docker.h"
 #include "gcp/docker_private.h"
-#include "tui/xmalloc.h"
 
 void
 docker_buf_addq(struct strbuf *b, const char *value)

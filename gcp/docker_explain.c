@@ -30,9 +30,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/xmalloc.h"
 #include "gcp/docker.h"
 #include "gcp/docker_private.h"
-#include "tui/xmalloc.h"
 
 /* Longest text taken from docker's stderr into a message. */
 #define DOCKER_EXPLAIN_MAX 300

@@ -11,9 +11,10 @@
 
 #include <jansson.h>
 
+#include "config/shquote.h"
+#include "config/xmalloc.h"
 #include "gcp/docker.h"
 #include "gcp/docker_private.h"
-#include "tui/xmalloc.h"
 
 static int
 image_name_ok(const char *s, size_t len, const char *extra)

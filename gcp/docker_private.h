@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "tui/strbuf.h"
+#include "config/strbuf.h"
 
 /*
  * A command is built in a strbuf: words with strbuf_add(), values with

@@ -19,9 +19,10 @@
 
 #include <jansson.h>
 
+#include "config/shquote.h"
+#include "config/xmalloc.h"
 #include "gcp/docker.h"
 #include "gcp/docker_private.h"
-#include "tui/xmalloc.h"
 
 /* Docker refuses a memory limit below 6MB; 1TiB is beyond any VM we make. */
 #define DOCKER_RUN_MEMORY_MIN	(6LL * 1024 * 1024)

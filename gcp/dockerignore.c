@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/strbuf.h"
+#include "config/xmalloc.h"
 #include "gcp/dockerignore.h"
-#include "tui/strbuf.h"
-#include "tui/xmalloc.h"
 
 /* Bigger than any sane ignore file; a guard against reading a huge one. */
 #define DOCKERIGNORE_MAX	(1024 * 1024)

@@ -14,13 +14,13 @@
 #include <sys/random.h>
 
 #include "config/config.h"
+#include "config/xmalloc.h"
 #include "gcp/auth.h"
 #include "gcp/compute.h"
 #include "gcp/gce.h"
 #include "gcp/gcloud.h"
 #include "gcp/http.h"
-#include "tui/loop.h"
-#include "tui/xmalloc.h"
+#include "gcp/loop.h"
 
 /* A `wait` that answers sooner than this is polled again after it. */
 #define GCE_WAIT_MIN_MS		1000

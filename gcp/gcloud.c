@@ -22,8 +22,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "config/xmalloc.h"
 #include "gcp/gcloud.h"
-#include "tui/xmalloc.h"
 
 /* How specific a setting is: a higher level was set closer to this run. */
 enum gcloud_level { GCLOUD_NONE, GCLOUD_FILE, GCLOUD_ENV, GCLOUD_OPT };

@@ -15,8 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config/xmalloc.h"
 #include "gcp/conn_private.h"
-#include "tui/xmalloc.h"
 
 /* "ED25519 SHA256:..." for a key; the caller frees. */
 char *

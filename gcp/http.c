@@ -39,9 +39,9 @@
 
 #include <curl/curl.h>
 
+#include "config/xmalloc.h"
 #include "gcp/http.h"
-#include "tui/loop.h"
-#include "tui/xmalloc.h"
+#include "gcp/loop.h"
 
 #ifndef SANDBOX_TUI_VERSION
 #define SANDBOX_TUI_VERSION "0.1"

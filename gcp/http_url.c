@@ -9,8 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "config/xmalloc.h"
 #include "gcp/http.h"
-#include "tui/xmalloc.h"
 
 char *
 http_url_host(const char *url, int *https)

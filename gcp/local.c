@@ -22,9 +22,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "config/xmalloc.h"
 #include "gcp/conn_private.h"
-#include "tui/loop.h"
-#include "tui/xmalloc.h"
+#include "gcp/loop.h"
 
 #define LOCAL_REAP_MS 20
 #define LOCAL_ORPHAN_MS 100

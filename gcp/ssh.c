@@ -21,9 +21,9 @@
 
 #include <libssh/server.h>	/* ssh_send_keepalive() is declared there */
 
+#include "config/xmalloc.h"
 #include "gcp/conn_private.h"
-#include "tui/loop.h"
-#include "tui/xmalloc.h"
+#include "gcp/loop.h"
 
 /* Reads of at most 4 KiB each (libssh's socket buffer) per wake-up. */
 #define SSH_PUMP_ROUNDS 256

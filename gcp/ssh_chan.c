@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/xmalloc.h"
 #include "gcp/conn_private.h"
-#include "tui/loop.h"
-#include "tui/xmalloc.h"
+#include "gcp/loop.h"
 
 #define SSH_CHAN_SERVICE_ROUNDS 8
 #define SSH_CHAN_WRITE_MAX 32768

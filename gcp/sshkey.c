@@ -15,9 +15,9 @@
 
 #include <libssh/libssh.h>
 
+#include "config/xmalloc.h"
 #include "gcp/compute.h"
 #include "gcp/sshkey.h"
-#include "tui/xmalloc.h"
 
 static char *
 sshkey_read_line(const char *path)

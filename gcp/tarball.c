@@ -28,8 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config/xmalloc.h"
 #include "gcp/tarball.h"
-#include "tui/xmalloc.h"
 
 #define TARBALL_BLOCK 512
 #define TARBALL_TRAILER_SIZE (2 * TARBALL_BLOCK)

@@ -14,13 +14,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "config/xmalloc.h"
 #include "gcp/compute.h"
 #include "gcp/gce.h"
+#include "gcp/loop.h"
 #include "gcp/sshkey.h"
 #include "gcp/vm.h"
 #include "gcp/vm_private.h"
-#include "tui/loop.h"
-#include "tui/xmalloc.h"
 
 #define VM_POLL_MS		2000	/* instance status */
 #define VM_KEYS_POLL_MS		3000	/* guest attributes */

@@ -19,12 +19,12 @@
 
 #include <jansson.h>
 
+#include "config/xmalloc.h"
 #include "gcp/compute.h"
 #include "gcp/gce.h"
+#include "gcp/loop.h"
 #include "gcp/vm.h"
 #include "gcp/vm_private.h"
-#include "tui/loop.h"
-#include "tui/xmalloc.h"
 
 #define VM_POLICY_TRIES		6
 #define VM_READY_POLL_MS	5000

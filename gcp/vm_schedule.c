@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/xmalloc.h"
 #include "gcp/compute.h"
 #include "gcp/gce.h"
 #include "gcp/vm.h"
 #include "gcp/vm_private.h"
-#include "tui/xmalloc.h"
 
 static void vm_schedule_delete(struct vm_job *);
 static void vm_schedule_insert(struct vm_job *);

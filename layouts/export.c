@@ -23,10 +23,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config/shquote.h"
+#include "config/xmalloc.h"
 #include "gcp/docker.h"
 #include "layouts/export.h"
 #include "layouts/export_private.h"
-#include "tui/xmalloc.h"
 
 void
 export_files_free(struct export_file *files, size_t n)

@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/xmalloc.h"
 #include "gcp/docker.h"
 #include "layouts/export.h"
 #include "layouts/export_private.h"
-#include "tui/xmalloc.h"
 
 /* Docker refuses a memory limit below 6MB; 1TiB is beyond any VM we make. */
 #define EXPORT_MEMORY_MIN	(6LL * 1024 * 1024)

@@ -19,10 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/xmalloc.h"
 #include "gcp/docker.h"
 #include "layouts/export.h"
 #include "layouts/export_private.h"
-#include "tui/xmalloc.h"
 
 /*
  * YAML escapes for the bytes and code points that cannot stand for

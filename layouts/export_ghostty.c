@@ -22,10 +22,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/shquote.h"
+#include "config/xmalloc.h"
 #include "gcp/docker.h"
 #include "layouts/export.h"
 #include "layouts/export_private.h"
-#include "tui/xmalloc.h"
 
 /* Columns of the AppleScript grid: 12 agents make 4 x 3. */
 #define EXPORT_GHOSTTY_COLS	4

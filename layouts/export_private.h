@@ -1,15 +1,15 @@
 /*
  * Shared by the exporters (layouts/export*.c) and nothing else: the checks
  * of a context, quoting for the shell, and the command that attaches a
- * terminal to one agent.  Texts grow in a strbuf (tui/strbuf.h).
+ * terminal to one agent.  Texts grow in a strbuf (config/strbuf.h).
  */
 #ifndef SANDBOX_TUI_EXPORT_PRIVATE_H
 #define SANDBOX_TUI_EXPORT_PRIVATE_H
 
 #include <stddef.h>
 
+#include "config/strbuf.h"
 #include "layouts/export.h"
-#include "tui/strbuf.h"
 
 /*
  * docker attach's detach keys in every export: the grid's own prefix and

@@ -17,10 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/shquote.h"
+#include "config/xmalloc.h"
 #include "gcp/docker.h"
 #include "layouts/export.h"
 #include "layouts/export_private.h"
-#include "tui/xmalloc.h"
 
 /* The size of the detached window until a client attaches. */
 #define EXPORT_TMUX_WIDTH	200

@@ -14,11 +14,12 @@
 #include <jansson.h>
 
 #include "config/config.h"
+#include "config/shquote.h"
+#include "config/xmalloc.h"
 #include "gcp/conn.h"
 #include "gcp/docker.h"
 #include "tui/agents.h"
 #include "tui/cmd.h"
-#include "tui/xmalloc.h"
 
 /*
  * Concurrent docker commands.  Each is an SSH channel: OpenSSH's default

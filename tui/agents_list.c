@@ -9,9 +9,9 @@
 
 #include <jansson.h>
 
+#include "config/xmalloc.h"
 #include "gcp/docker.h"
 #include "tui/agents.h"
-#include "tui/xmalloc.h"
 
 static const struct agent_stats *
 list_stats(const struct agent_stats *st, size_t ns, const char *name)

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/xmalloc.h"
 #include "gcp/docker.h"
 #include "tui/agents.h"
-#include "tui/xmalloc.h"
 
 static struct agents_task *
 plan_add(struct agents_task **tasks, size_t *n, enum agents_task_kind kind,

@@ -10,16 +10,16 @@
 #include <string.h>
 
 #include "config/config.h"
+#include "config/xmalloc.h"
 #include "gcp/conn.h"
 #include "gcp/docker.h"
+#include "gcp/loop.h"
 #include "tui/app.h"
-#include "tui/image.h"
 #include "tui/attention.h"
 #include "tui/cmd.h"
 #include "tui/events.h"
+#include "tui/image.h"
 #include "tui/logs.h"
-#include "tui/loop.h"
-#include "tui/xmalloc.h"
 #include "vt/vt.h"
 
 #define APP_BACKOFF_MIN_MS	1000

@@ -15,13 +15,13 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "config/xmalloc.h"
 #include "gcp/auth.h"
 #include "gcp/conn.h"
 #include "gcp/gce.h"
 #include "gcp/sshkey.h"
 #include "gcp/vm.h"
 #include "tui/app.h"
-#include "tui/xmalloc.h"
 
 #define APP_GCE_MARK	"gce-vm"	/* in the config dir: a VM was made */
 

@@ -31,10 +31,10 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "config/xmalloc.h"
+#include "gcp/loop.h"
 #include "tui/app.h"
 #include "tui/attention.h"
-#include "tui/loop.h"
-#include "tui/xmalloc.h"
 #include "vt/vt.h"
 
 extern char **environ;

@@ -10,10 +10,10 @@
 #include <stdlib.h>
 
 #include "config/config.h"
+#include "config/xmalloc.h"
+#include "gcp/loop.h"
 #include "tui/app.h"
 #include "tui/cmd.h"
-#include "tui/loop.h"
-#include "tui/xmalloc.h"
 
 #define CLI_EXIT_USAGE 2
 

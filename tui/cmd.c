@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/xmalloc.h"
 #include "tui/app.h"
 #include "tui/cmd.h"
-#include "tui/xmalloc.h"
 
 const struct cmd_entry *
 cmd_find(const char *name)

@@ -11,13 +11,13 @@
 #include <string.h>
 
 #include "config/config.h"
+#include "config/xmalloc.h"
 #include "gcp/conn.h"
 #include "gcp/docker.h"
 #include "tui/agents.h"
 #include "tui/app.h"
 #include "tui/cmd.h"
 #include "tui/logs.h"
-#include "tui/xmalloc.h"
 
 enum agents_sub {
 	SUB_LIST,

@@ -14,13 +14,13 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "config/xmalloc.h"
 #include "gcp/conn.h"
 #include "gcp/docker.h"
 #include "layouts/export.h"
 #include "tui/agents.h"
 #include "tui/app.h"
 #include "tui/cmd.h"
-#include "tui/xmalloc.h"
 
 enum export_kind { EXPORT_SSH, EXPORT_GHOSTTY, EXPORT_TMUX, EXPORT_COMPOSE };
 

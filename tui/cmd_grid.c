@@ -7,10 +7,10 @@
 #include <string.h>
 
 #include "config/config.h"
+#include "config/xmalloc.h"
 #include "gcp/docker.h"
 #include "tui/app.h"
 #include "tui/cmd.h"
-#include "tui/xmalloc.h"
 #include "vt/vt.h"
 
 static int

@@ -16,12 +16,12 @@
 #include <jansson.h>
 
 #include "config/config.h"
+#include "config/xmalloc.h"
 #include "gcp/conn.h"
 #include "gcp/docker.h"
 #include "tui/app.h"
 #include "tui/cmd.h"
 #include "tui/image.h"
-#include "tui/xmalloc.h"
 
 #define IMAGE_USAGE "usage: image build [--only base|agent] [--no-cache] " \
 	"[--from IMAGE] [--claude-code-version V] [--node-version V] " \

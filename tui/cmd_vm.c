@@ -12,11 +12,11 @@
 #include <string.h>
 
 #include "config/config.h"
+#include "config/xmalloc.h"
 #include "gcp/gce.h"
 #include "gcp/vm.h"
 #include "tui/app.h"
 #include "tui/cmd.h"
-#include "tui/xmalloc.h"
 
 #define VM_MENU	"vm create|start|stop|delete|status|schedule: "
 

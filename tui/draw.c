@@ -11,10 +11,10 @@
 #include <wchar.h>
 
 #include "config/config.h"
+#include "config/xmalloc.h"
+#include "gcp/loop.h"
 #include "tui/app.h"
 #include "tui/logs.h"
-#include "tui/loop.h"
-#include "tui/xmalloc.h"
 #include "vt/vt.h"
 
 #define DRAW_FOCUS_COLOUR	COLOR_GREEN

@@ -36,14 +36,15 @@
 #include <string.h>
 
 #include "config/config.h"
+#include "config/shquote.h"
+#include "config/xmalloc.h"
 #include "gcp/conn.h"
 #include "gcp/docker.h"
+#include "gcp/loop.h"
 #include "tui/agents.h"
 #include "tui/app.h"
 #include "tui/attention.h"
 #include "tui/events.h"
-#include "tui/loop.h"
-#include "tui/xmalloc.h"
 
 /* The longest complaint of tail's kept for the failure message. */
 #define EVENTS_DIAG_MAX	120

@@ -6,9 +6,9 @@
 #include <string.h>
 
 #include "config/config.h"
+#include "config/xmalloc.h"
 #include "tui/app.h"
 #include "tui/cmd.h"
-#include "tui/xmalloc.h"
 
 static void
 help_add(char ***lines, size_t *n, char *line)

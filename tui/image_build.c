@@ -24,15 +24,15 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "config/xmalloc.h"
 #include "gcp/conn.h"
 #include "gcp/docker.h"
 #include "gcp/dockerignore.h"
+#include "gcp/loop.h"
 #include "gcp/tarball.h"
 #include "tui/app.h"
 #include "tui/cmd.h"
 #include "tui/image.h"
-#include "tui/loop.h"
-#include "tui/xmalloc.h"
 
 #define IMAGE_CHUNK	65536
 #define IMAGE_QUEUE	(4 * CHAN_WRITE_LOW)

@@ -15,9 +15,9 @@
 
 #include "config/config.h"
 #include "config/keys.h"
+#include "gcp/loop.h"
 #include "tui/app.h"
 #include "tui/input_decode.h"
-#include "tui/loop.h"
 
 #define INPUT_ESC_MS	25
 #define INPUT_FD	0

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/utf8.h"
+#include "config/xmalloc.h"
 #include "tui/input_decode.h"
-#include "tui/utf8.h"
-#include "tui/xmalloc.h"
 
 #define INPUT_HOLD	4096	/* longest sequence kept waiting */
 #define INPUT_PARAMS	8

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/xmalloc.h"
 #include "tui/logbuf.h"
-#include "tui/xmalloc.h"
 
 #define LOGBUF_TS_MAX		48	/* longest timestamp, space included */
 #define LOGBUF_PARAMS_MAX	64	/* CSI parameter bytes kept */

@@ -16,13 +16,13 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "config/xmalloc.h"
 #include "gcp/conn.h"
 #include "gcp/docker.h"
 #include "tui/app.h"
 #include "tui/logbuf.h"
 #include "tui/logs.h"
 #include "tui/logs_private.h"
-#include "tui/xmalloc.h"
 
 #define LOGS_TAIL	1000
 

@@ -9,11 +9,11 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "config/xmalloc.h"
 #include "tui/app.h"
 #include "tui/logbuf.h"
 #include "tui/logs.h"
 #include "tui/logs_private.h"
-#include "tui/xmalloc.h"
 #include "vt/vt.h"
 
 static int

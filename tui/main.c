@@ -16,11 +16,11 @@
 #include <curses.h>
 
 #include "config/config.h"
+#include "config/xmalloc.h"
 #include "gcp/docker.h"
+#include "gcp/loop.h"
 #include "tui/app.h"
 #include "tui/cmd.h"
-#include "tui/loop.h"
-#include "tui/xmalloc.h"
 
 #define EXIT_USAGE 2
 

@@ -7,12 +7,12 @@
 #include <string.h>
 
 #include "config/config.h"
+#include "config/utf8.h"
+#include "config/xmalloc.h"
 #include "gcp/conn.h"
 #include "tui/app.h"
 #include "tui/cmd.h"
 #include "tui/logs.h"
-#include "tui/utf8.h"
-#include "tui/xmalloc.h"
 #include "vt/vt.h"
 
 void

@@ -10,12 +10,12 @@
 #include <string.h>
 
 #include "config/config.h"
+#include "config/xmalloc.h"
 #include "gcp/conn.h"
 #include "gcp/docker.h"
+#include "gcp/loop.h"
 #include "tui/app.h"
 #include "tui/attention.h"
-#include "tui/loop.h"
-#include "tui/xmalloc.h"
 #include "vt/vt.h"
 
 #define PANE_NUDGE_MS		400

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/utf8.h"
+#include "config/xmalloc.h"
 #include "tui/app.h"
 #include "tui/cmd.h"
-#include "tui/utf8.h"
-#include "tui/xmalloc.h"
 
 void
 prompt_open(struct app *app, const char *label, const char *initial,

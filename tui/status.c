@@ -7,11 +7,11 @@
 #include <string.h>
 
 #include "config/config.h"
+#include "config/xmalloc.h"
 #include "gcp/conn.h"
+#include "gcp/loop.h"
 #include "tui/app.h"
 #include "tui/attention.h"
-#include "tui/loop.h"
-#include "tui/xmalloc.h"
 #include "vt/vt.h"
 
 /* " | vm create: booting | image build agent: step 3/9"; may be "". */

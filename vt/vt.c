@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui/xmalloc.h"
+#include "config/xmalloc.h"
 #include "vt/vt_private.h"
 
 #define VT_TITLE_MAX	1024

@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui/xmalloc.h"
+#include "config/xmalloc.h"
 #include "vt/vt_private.h"
 
 #define VT_FAST_MIN_ROWS	3

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui/utf8.h"
-#include "tui/xmalloc.h"
+#include "config/utf8.h"
+#include "config/xmalloc.h"
 #include "vt/vt_private.h"
 
 #define nitems(a) (sizeof (a) / sizeof (a)[0])

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui/xmalloc.h"
+#include "config/xmalloc.h"
 #include "vt/vt_private.h"
 
 #define VT_SB_FIRST_SLOTS	64

@@ -34,7 +34,7 @@
 
 #include <string.h>
 
-#include "tui/xmalloc.h"
+#include "config/xmalloc.h"
 #include "vt/vt_private.h"
 
 enum {

@@ -30,13 +30,13 @@
 
 #include <jansson.h>
 
-#include "tests/fuzz/fuzz.h"
+#include "config/xmalloc.h"
 #include "gcp/auth.h"
 #include "gcp/auth_private.h"
 #include "gcp/compute.h"
 #include "gcp/gcloud.h"
 #include "gcp/http.h"
-#include "tui/xmalloc.h"
+#include "tests/fuzz/fuzz.h"
 
 /* The private folder for gcloud's files; made once, removed at exit. */
 static char fuzz_compute_dir[256];

@@ -13,8 +13,8 @@
 #include <ctype.h>
 #include <stdio.h>
 
-#include "tests/fuzz/fuzz.h"
 #include "config/config.h"
+#include "tests/fuzz/fuzz.h"
 
 static volatile unsigned fuzz_config_sink;
 

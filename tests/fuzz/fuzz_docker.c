@@ -14,9 +14,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tests/fuzz/fuzz.h"
 #include "gcp/docker.h"
 #include "gcp/docker_private.h"
+#include "tests/fuzz/fuzz.h"
 
 /* Text for the user's screen: valid UTF-8, no C0, DEL or C1 controls. */
 static int

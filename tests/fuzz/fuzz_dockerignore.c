@@ -12,8 +12,8 @@
  */
 #include <stdio.h>
 
-#include "tests/fuzz/fuzz.h"
 #include "gcp/dockerignore.h"
+#include "tests/fuzz/fuzz.h"
 
 /* Has path no empty, "." or ".." part, and no '/' at either end? */
 static int

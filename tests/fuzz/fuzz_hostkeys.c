@@ -20,11 +20,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "tests/fuzz/fuzz.h"
+#include "config/xmalloc.h"
 #include "gcp/compute.h"
 #include "gcp/conn_private.h"
 #include "gcp/sshkey.h"
-#include "tui/xmalloc.h"
+#include "tests/fuzz/fuzz.h"
 
 #define FUZZ_HOSTKEYS_OTHER	"fuzz-sentinel.invalid"
 

@@ -23,8 +23,8 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "tests/fuzz/fuzz.h"
 #include "gcp/tarball.h"
+#include "tests/fuzz/fuzz.h"
 
 #define FUZZ_TAR_CHECK(x) do {						\
 	if (!(x)) {							\

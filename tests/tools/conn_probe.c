@@ -28,9 +28,9 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "config/xmalloc.h"
 #include "gcp/conn.h"
-#include "tui/loop.h"
-#include "tui/xmalloc.h"
+#include "gcp/loop.h"
 
 struct probe {
 	struct loop	*loop;

@@ -21,9 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/xmalloc.h"
 #include "gcp/docker.h"
 #include "layouts/export.h"
-#include "tui/xmalloc.h"
 
 #define PROBE_MAX_AGENTS	AGENT_MAX
 #define PROBE_MAX_WORDS		32

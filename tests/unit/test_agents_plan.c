@@ -14,9 +14,9 @@
 
 #include <cmocka.h>
 
+#include "config/xmalloc.h"
 #include "gcp/docker.h"
 #include "tui/agents.h"
-#include "tui/xmalloc.h"
 
 /* "3r 5x 7p": agent 3 running, 5 exited, 7 paused, c created, R restarting. */
 static struct agent_info *

@@ -35,7 +35,7 @@
 
 #include "gcp/auth.h"
 #include "gcp/http.h"
-#include "tui/loop.h"
+#include "gcp/loop.h"
 
 #define TEST_AUTH_EMAIL	"runner@proj-1.iam.gserviceaccount.com"
 #define TEST_AUTH_NONE	"no Google credentials found: set " \

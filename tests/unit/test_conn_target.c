@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "gcp/conn_private.h"
-#include "tui/loop.h"
+#include "gcp/loop.h"
 
 static void
 target_ok(const char *s, const char *user, const char *host, int port)

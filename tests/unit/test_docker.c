@@ -17,8 +17,8 @@
 
 #include <cmocka.h>
 
+#include "config/xmalloc.h"
 #include "gcp/docker.h"
-#include "tui/xmalloc.h"
 #include "tests/unit/test_sh.h"
 
 /*

@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
+#include "config/xmalloc.h"
 #include "gcp/docker.h"
-#include "tui/xmalloc.h"
 
 #define BUILD_IT "sandbox-tui image build makes it there, or set agents.image"
 

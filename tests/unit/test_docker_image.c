@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
+#include "config/xmalloc.h"
 #include "gcp/docker.h"
-#include "tui/xmalloc.h"
 
 static void
 test_docker_build_cmd(void **state)

@@ -19,8 +19,9 @@
 
 #include <cmocka.h>
 
+#include "config/shquote.h"
+#include "config/xmalloc.h"
 #include "gcp/docker.h"
-#include "tui/xmalloc.h"
 #include "tests/unit/test_sh.h"
 
 /* A spec like the defaults: 4g, 1.25 CPUs, 512 pids. */

@@ -14,9 +14,9 @@
 
 #include <cmocka.h>
 
+#include "config/strbuf.h"
+#include "config/xmalloc.h"
 #include "gcp/dockerignore.h"
-#include "tui/strbuf.h"
-#include "tui/xmalloc.h"
 
 struct case_ {
 	const char	*path;

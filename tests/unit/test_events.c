@@ -18,10 +18,11 @@
 
 #include <cmocka.h>
 
+#include "config/shquote.h"
+#include "config/xmalloc.h"
 #include "gcp/docker.h"
-#include "tui/events.h"
-#include "tui/xmalloc.h"
 #include "tests/unit/test_sh.h"
+#include "tui/events.h"
 
 static enum events_kind
 test_events_parse_str(const char *s, struct events_line *l)

@@ -25,9 +25,10 @@
 
 #include <cmocka.h>
 
+#include "config/shquote.h"
+#include "config/xmalloc.h"
 #include "gcp/docker.h"
 #include "layouts/export.h"
-#include "tui/xmalloc.h"
 
 /*
  * What ghostty documents (ghostty.org/docs/config/reference and

@@ -37,7 +37,7 @@
 #include <cmocka.h>
 
 #include "gcp/http.h"
-#include "tui/loop.h"
+#include "gcp/loop.h"
 
 static const char test_http_server[] =
 "import os, sys, threading, time\n"

@@ -1,6 +1,6 @@
 /*
  * Unit tests for the terminal input decoder (tui/input_decode.c) and the
- * UTF-8 codec it reads characters with (tui/utf8.c): keys, modifiers,
+ * UTF-8 codec it reads characters with (config/utf8.c): keys, modifiers,
  * mouse reports, bracketed paste, and the malformed input a terminal or a
  * paste can carry (overlong forms, surrogates, bytes that cannot lead,
  * sequences of the wrong shape).
@@ -16,8 +16,8 @@
 
 #include <cmocka.h>
 
+#include "config/utf8.h"
 #include "tui/input_decode.h"
-#include "tui/utf8.h"
 
 struct test_in {
 	key_code	keys[64];

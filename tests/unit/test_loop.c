@@ -1,5 +1,5 @@
 /*
- * Unit tests for tui/loop.c: timer order and cancelling, fd callbacks on
+ * Unit tests for gcp/loop.c: timer order and cancelling, fd callbacks on
  * pipes (including fds removed or added by another fd's callback), stopping,
  * signals turned into events, prepare hooks, and idleness: a loop with
  * nothing to do wakes up only when its next timer is due.
@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "tui/loop.h"
+#include "gcp/loop.h"
 
 #define TEST_LOOP_MAX_EVENTS 16
 

@@ -11,8 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config/shquote.h"
+#include "config/xmalloc.h"
 #include "gcp/docker.h"
-#include "tui/xmalloc.h"
 
 /* A stand-in that prints each argument in brackets, a line a call. */
 #define TEST_SH_ECHO_ARGS "#!/bin/sh\nfor a; do printf '[%s]' \"$a\"; done\necho\n"

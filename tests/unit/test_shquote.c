@@ -1,5 +1,5 @@
 /*
- * Unit tests for gcp/shquote.c: the exact quoting of tricky strings, and
+ * Unit tests for config/shquote.c: the exact quoting of tricky strings, and
  * round trips through a real /bin/sh, which must hand every string back
  * byte for byte as one word.
  */
@@ -14,8 +14,9 @@
 
 #include <cmocka.h>
 
+#include "config/shquote.h"
+#include "config/xmalloc.h"
 #include "gcp/docker.h"
-#include "tui/xmalloc.h"
 
 struct test_shquote_case {
 	const char	*in;

@@ -16,9 +16,9 @@
 
 #include <cmocka.h>
 
+#include "config/xmalloc.h"
 #include "gcp/compute.h"
 #include "gcp/sshkey.h"
-#include "tui/xmalloc.h"
 
 #define TEST_ED25519	"AAAAC3NzaC1lZDI1NTE5AAAAIGMmOV6QGQX7P/fx9Jxuz90BjW" \
 			"7hD38LSCiPmk3YTe0V"

@@ -20,8 +20,8 @@
 
 #include <cmocka.h>
 
+#include "config/xmalloc.h"
 #include "gcp/tarball.h"
-#include "tui/xmalloc.h"
 
 #define TEST_TARBALL_BIG (1024 * 1024 + 3)
 

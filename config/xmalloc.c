@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui/xmalloc.h"
+#include "config/xmalloc.h"
 
 static void
 xmalloc_die(size_t n)

@@ -4,7 +4,7 @@
  * with some valid continuation bytes and then a bad one is one U+FFFD,
  * and decoding restarts at the bad byte, which may start a character.
  */
-#include "tui/utf8.h"
+#include "config/utf8.h"
 
 /* The range the second byte must fall in after lead byte c; 0 if c
  * cannot lead.  The narrow ranges keep out overlong forms (E0, F0),

@@ -6,8 +6,8 @@
 
 #include <string.h>
 
-#include "gcp/docker.h"
-#include "tui/xmalloc.h"
+#include "config/shquote.h"
+#include "config/xmalloc.h"
 
 /*
  * Single quotes keep every byte literal except the single quote itself,

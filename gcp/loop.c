@@ -16,8 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "tui/loop.h"
-#include "tui/xmalloc.h"
+#include "config/xmalloc.h"
+#include "gcp/loop.h"
 
 #define LOOP_MAX_SIGNALS 65
 

@@ -2,8 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui/strbuf.h"
-#include "tui/xmalloc.h"
+#include "config/strbuf.h"
+#include "config/xmalloc.h"
 
 void
 strbuf_add(struct strbuf *b, const char *s)
