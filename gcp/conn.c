@@ -289,8 +289,6 @@ conn_new(struct loop *loop, const struct conn_opts *opts,
 static void
 conn_chan_free(struct chan *ch)
 {
-	if (ch->wq.data != NULL)
-		explicit_bzero(ch->wq.data, ch->wq.cap);	/* exec stdin */
 	conn_buf_free(&ch->wq);
 	conn_buf_free(&ch->out);
 	conn_buf_free(&ch->err);
@@ -693,15 +691,24 @@ chan_write_eof(struct chan *ch)
 		ch->conn->backend->chan_kick(ch);
 }
 
-/* A backend could not send the queue: it is dropped, and said so. */
+/*
+ * A backend could not send the queue: it is dropped, and said so.  With
+ * no one to tell, the chan fails: a command must not run on part of its
+ * input (an exec's stdin is the secrets env file, an upload a context).
+ */
 void
 chan_write_failed(struct chan *ch, const char *why)
 {
 	size_t	lost = conn_buf_used(&ch->wq);
 
 	conn_buf_drop(&ch->wq, lost);
-	if (lost != 0 && ch->cb.write_failed != NULL)
+	if (lost == 0)
+		return;
+	if (ch->cb.write_failed != NULL)
 		ch->cb.write_failed(ch, lost, why, ch->arg);
+	else
+		chan_finish(ch, -1, 1, "its input could not be sent (%zu "
+		    "bytes lost): %s", lost, why);
 }
 
 /* Called by the backends after sending: asks an upload for more. */

@@ -205,9 +205,11 @@ static void
 pane_chan_write_failed(struct chan *c, size_t lost, const char *why,
     void *arg)
 {
-	struct pane	*p = arg;
+	struct app	*app = arg;
+	struct pane	*p = pane_by_chan(app, c);
 
-	(void)c;
+	if (p == NULL)
+		return;
 	app_message(p->app, 1, "%s: typed input not delivered (%zu bytes): "
 	    "%s", p->name, lost, why);
 }

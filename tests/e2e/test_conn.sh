@@ -127,6 +127,13 @@ timeout 60 "$PROBE" --target local upload 40000000 'exec 0<&-; sleep 0.5' \
 check "local: a failed write says how many bytes were lost and why" \
     grep -Eq '^write failed: [0-9]+ bytes: Broken pipe' "$TMP/out"
 
+# With no one to tell, a command whose input could not be sent fails: it
+# must not count as done on part of its stdin (the secrets env file).
+timeout 60 "$PROBE" --target local --stdin exec 'exec 0<&-; sleep 0.5' \
+    <"$TMP/big" >"$TMP/out" 2>"$TMP/err"
+check "local: an exec whose stdin could not be sent fails, saying so" \
+    sh -c "grep -qx 'status=-1' '$TMP/out' && grep -q 'its input could not be sent' '$TMP/err'"
+
 probe multi 20 'sleep 0.3; echo $$'
 n=$(grep -c 'status=0 out=[0-9]' "$TMP/out")
 u=$(sed -n 's/.*out=//p' "$TMP/out" | sort -u | wc -l)
