@@ -145,7 +145,7 @@ struct app {
 	int		 frame_due;
 
 	/* Terminal input (input.c): its decoder and the quiet-time timer
-	 * that makes a lone ESC the Escape key. */
+	 * that makes a lone ESC the Escape key or ends a lost paste. */
 	struct input_decoder	*decoder;
 	uint64_t	 esc_timer;
 

@@ -4,7 +4,8 @@
  * instead of using curses' getch() so nothing blocks, paste and SGR mouse
  * reports arrive whole, and every key can be re-encoded by the focused pane's terminal modes.
  * A lone ESC becomes the Escape key only after a short quiet time, since it
- * also starts every escape sequence.
+ * also starts every escape sequence; a paste whose end never comes ends
+ * after a long one (the decoder says which).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,7 +20,6 @@
 #include "tui/app.h"
 #include "tui/input_decode.h"
 
-#define INPUT_ESC_MS	25
 #define INPUT_FD	0
 
 static void
@@ -68,7 +68,7 @@ input_readable(int fd, short revents, void *arg)
 	struct app	*app = arg;
 	char		 buf[4096];
 	ssize_t		 n;
-	int		 held = 0;
+	int		 wait = 0;
 
 	(void)revents;
 	for (;;) {
@@ -84,12 +84,12 @@ input_readable(int fd, short revents, void *arg)
 		}
 		loop_timer_cancel(app->loop, app->esc_timer);
 		app->esc_timer = 0;
-		held = input_decoder_feed(app->decoder, buf, (size_t)n);
+		wait = input_decoder_feed(app->decoder, buf, (size_t)n);
 		if (app->quit || (size_t)n < sizeof buf / 2)
 			break;
 	}
-	if (held && !app->quit && app->esc_timer == 0)
-		app->esc_timer = loop_timer_add(app->loop, INPUT_ESC_MS,
+	if (wait != 0 && !app->quit && app->esc_timer == 0)
+		app->esc_timer = loop_timer_add(app->loop, wait,
 		    input_esc_timeout, app);
 }
 

@@ -39,13 +39,14 @@ input_decoder_new(const struct input_decode_cb *cb, void *arg)
 	return d;
 }
 
+/* Wiped: a paste can hold a password or a key. */
 void
 input_decoder_free(struct input_decoder *d)
 {
 	if (d == NULL)
 		return;
-	free(d->paste);
-	free(d);
+	freezero(d->paste, d->paste_cap);
+	freezero(d, sizeof *d);
 }
 
 static int
@@ -129,13 +130,22 @@ input_paste_deliver(struct input_decoder *d)
 static void
 input_paste_append(struct input_decoder *d, const char *buf, size_t len)
 {
+	char	*old;
+	size_t	 oldcap;
+
 	if (len == 0)
 		return;
 	if (d->paste_len + len > INPUT_PASTE_MAX)
 		input_paste_deliver(d);
 	if (d->paste_len + len > d->paste_cap) {
+		/* A new block and the old one wiped, as conn_buf does. */
+		old = d->paste;
+		oldcap = d->paste_cap;
 		d->paste_cap = (d->paste_len + len) * 2;
-		d->paste = xrealloc(d->paste, d->paste_cap);
+		d->paste = xmalloc(d->paste_cap);
+		if (old != NULL)
+			memcpy(d->paste, old, d->paste_len);
+		freezero(old, oldcap);
 	}
 	memcpy(d->paste + d->paste_len, buf, len);
 	d->paste_len += len;
@@ -319,7 +329,8 @@ input_one(struct input_decoder *d, const char *buf, size_t len, int flush)
 	return used + 1;
 }
 
-/* Decodes what is held; returns nonzero if bytes stay held. */
+/* Decodes what is held; returns the quiet time to flush after (see
+ * input_decoder_feed). */
 static int
 input_parse(struct input_decoder *d, int flush)
 {
@@ -335,14 +346,16 @@ input_parse(struct input_decoder *d, int flush)
 	}
 	memmove(d->buf, buf, len);
 	d->len = len;
-	return len != 0 && !d->in_paste;
+	if (d->in_paste)
+		return INPUT_PASTE_MS;
+	return len != 0 ? INPUT_ESC_MS : 0;
 }
 
 int
 input_decoder_feed(struct input_decoder *d, const char *buf, size_t len)
 {
 	size_t	n;
-	int	held = 0;
+	int	wait = 0;
 
 	do {
 		if (d->len == sizeof d->buf) {
@@ -356,13 +369,22 @@ input_decoder_feed(struct input_decoder *d, const char *buf, size_t len)
 		d->len += n;
 		buf += n;
 		len -= n;
-		held = input_parse(d, 0);
+		wait = input_parse(d, 0);
 	} while (len != 0 && !input_stopped(d));
-	return held;
+	return wait;
 }
 
 void
 input_decoder_flush(struct input_decoder *d)
 {
+	if (d->in_paste) {
+		/* The end marker never came: the paste ends here, and what
+		 * follows is typed again. */
+		input_paste_append(d, d->buf, d->len);
+		d->len = 0;
+		d->in_paste = 0;
+		input_paste_deliver(d);
+		return;
+	}
 	input_parse(d, 1);
 }

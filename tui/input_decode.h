@@ -14,6 +14,11 @@
 #include "config/keys.h"
 
 #define INPUT_PASTE_MAX	(1024 * 1024)
+/* Quiet times before input_decoder_flush(): a lone ESC is the Escape key
+ * after a short one; a paste whose end marker never comes (a terminal that
+ * lost it, or Alt-[ typed fast before "200~") ends after a long one. */
+#define INPUT_ESC_MS	25
+#define INPUT_PASTE_MS	1000
 
 struct input_decode_cb {
 	void	(*key)(key_code, void *arg);
@@ -33,12 +38,15 @@ struct input_decoder *input_decoder_new(const struct input_decode_cb *,
 	    void *arg);
 void input_decoder_free(struct input_decoder *);
 /*
- * Decodes what it can of the bytes held and buf.  Returns nonzero when
- * bytes are held that may still be a sequence cut short (a lone ESC, half
- * a character): the caller flushes them after a quiet time.
+ * Decodes what it can of the bytes held and buf.  Returns the quiet time
+ * in ms after which the caller should call input_decoder_flush() if no
+ * more bytes come: INPUT_ESC_MS while bytes are held that may still be a
+ * sequence cut short (a lone ESC, half a character), INPUT_PASTE_MS inside
+ * a paste, 0 when nothing waits.
  */
 int input_decoder_feed(struct input_decoder *, const char *buf, size_t len);
-/* Takes whatever is held as it is: a lone ESC is the Escape key. */
+/* Takes whatever is held as it is: a lone ESC is the Escape key, and a
+ * paste still open is delivered and ended. */
 void input_decoder_flush(struct input_decoder *);
 
 #endif

@@ -233,6 +233,22 @@ test_input_paste(void **state)
 	assert_int_equal(t.paste_len, 2);
 	assert_memory_equal(t.paste, "ab", 2);
 	assert_int_equal(t.nkeys, 0);
+
+	/* An end marker that never comes: after the long quiet time the
+	 * paste is delivered and keys are keys again. */
+	memset(&t, 0, sizeof t);
+	d = input_decoder_new(&test_in_cb, &t);
+	assert_int_equal(input_decoder_feed(d, "\033[200~abc\033", 10),
+	    INPUT_PASTE_MS);
+	input_decoder_flush(d);
+	assert_int_equal(t.pastes, 1);
+	assert_memory_equal(t.paste, "abc\033", 4);
+	assert_int_equal(input_decoder_feed(d, "x\033", 2), INPUT_ESC_MS);
+	input_decoder_flush(d);
+	input_decoder_free(d);
+	assert_int_equal(t.nkeys, 2);
+	assert_int_equal(t.keys[0], 'x');
+	assert_int_equal(t.keys[1], KEYC_ESCAPE);
 }
 
 int
