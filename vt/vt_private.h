@@ -126,6 +126,7 @@ struct vt_seq {
 	int			 first;
 	unsigned long		 arg;
 	int			 nsep;	/* ';' and ':' in the open CSI */
+	int			 body;	/* past its private markers */
 };
 
 struct vt {

@@ -364,6 +364,9 @@ vt_seq_step(struct vt *vt, const char *buf, size_t i, size_t *pass)
 			vt_seq_start(vt, i);
 			return 0;
 		}
+		/* libvterm runs C0 controls inside a CSI: so do we. */
+		if (c < 0x20 && c != 0x18 && c != 0x1a)
+			vt_pass(vt, buf + i, 1);
 		*pass = i + 1;
 		if ((c >= 0x40 && c <= 0x7e) || c == 0x18 || c == 0x1a)
 			s->state = VT_SEQ_GROUND;
@@ -381,7 +384,10 @@ vt_seq_step(struct vt *vt, const char *buf, size_t i, size_t *pass)
 		vt_seq_discard(vt, buf, i, pass);
 		return 0;
 	}
-	if (c == 0x7f)
+	/* DEL is skipped everywhere but after a string's ESC, where
+	 * libvterm 0.1.4 ends the string at it and then, at the closing
+	 * backslash, copies it with a length of -1 (reading past it). */
+	if (c == 0x7f && s->state != VT_SEQ_STR_ESC)
 		return 0;
 	switch (s->state) {
 	case VT_SEQ_STR_ESC:
@@ -398,6 +404,8 @@ vt_seq_step(struct vt *vt, const char *buf, size_t i, size_t *pass)
 			vt_seq_discard(vt, buf, i, pass);
 			return 0;
 		}
+		if (c == 0x7f)
+			return 0;	/* the ESC waits for its next byte */
 		/* FALLTHROUGH */
 	case VT_SEQ_ESC:
 	case VT_SEQ_INTER:
@@ -409,6 +417,7 @@ vt_seq_step(struct vt *vt, const char *buf, size_t i, size_t *pass)
 			s->first = 1;
 			s->arg = 0;
 			s->nsep = 0;
+			s->body = 0;
 		} else if (c == ']' || c == 'P') {
 			s->state = VT_SEQ_STR;
 			s->dcs = c == 'P';
@@ -427,10 +436,16 @@ vt_seq_step(struct vt *vt, const char *buf, size_t i, size_t *pass)
 			if (c == 'b' && s->rep)
 				return 1;
 			vt_seq_done(vt, buf, i, pass);
+		} else if (c >= 0x3c && c <= 0x3f && s->body) {
+			/* A private marker after the arguments ends the CSI
+			 * for libvterm (ESC [ 1 ? m prints the m). */
+			vt_seq_done(vt, buf, i, pass);
 		} else if (c >= '0' && c <= '9') {
+			s->body = 1;
 			if (s->first && s->arg < VT_SEQ_ARG_MAX)
 				s->arg = s->arg * 10 + (c - '0');
 		} else if (c == ';' || c == ':') {
+			s->body = 1;
 			/* Still REP to libvterm with ':' in it (CSI : 5 b
 			 * hung it): done here all the same. */
 			s->first = 0;
@@ -438,8 +453,10 @@ vt_seq_step(struct vt *vt, const char *buf, size_t i, size_t *pass)
 				vt_seq_discard(vt, buf, i, pass);
 				s->state = VT_SEQ_CSI_DROP;
 			}
-		} else if (c >= 0x20)
-			s->rep = 0;
+		} else if (c >= 0x20) {
+			s->rep = 0;	/* a private marker or intermediate */
+			s->body |= c <= 0x2f;
+		}
 		return 0;
 	case VT_SEQ_STR:
 		if (c == 0x07)
