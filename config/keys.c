@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "config/keys.h"
+#include "config/utf8.h"
 
 struct keys_named {
 	const char	*name;
@@ -192,28 +193,11 @@ key_parse(const char *s)
 }
 
 /* Writes the UTF-8 form of code point cp into out (5 bytes); returns out. */
+/* cp as a NUL-terminated UTF-8 string in out (5 bytes). */
 static const char *
 keys_encode_char(key_code cp, char *out)
 {
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		out[1] = '\0';
-	} else if (cp < 0x800) {
-		out[0] = (char)(0xc0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		out[2] = '\0';
-	} else if (cp < 0x10000) {
-		out[0] = (char)(0xe0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		out[3] = '\0';
-	} else {
-		out[0] = (char)(0xf0 | (cp >> 18));
-		out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		out[3] = (char)(0x80 | (cp & 0x3f));
-		out[4] = '\0';
-	}
+	out[utf8_encode(cp, out)] = '\0';
 	return out;
 }
 

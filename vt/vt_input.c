@@ -177,7 +177,7 @@ vt_paste(struct vt *vt, const char *buf, size_t len)
 	if (n != 0 && vt->cb.output != NULL)
 		vt->cb.output(out, n, vt->arg);
 	vterm_keyboard_end_paste(vt->vterm);
-	free(out);
+	freezero(out, len + 1);	/* a paste can hold a password */
 }
 
 int

@@ -34,6 +34,7 @@
 
 #include <string.h>
 
+#include "config/utf8.h"
 #include "config/xmalloc.h"
 #include "vt/vt_private.h"
 
@@ -162,19 +163,7 @@ vt_seq_rep(struct vt *vt, unsigned long count)
 	room = (unsigned long)(vt->cols - pos.col) / width;
 	if (count > room)
 		count = room;
-	if (cp < 0x80) {
-		one[0] = (char)cp;
-		len = 1;
-	} else if (cp < 0x800) {
-		one[0] = (char)(0xc0 | (cp >> 6));
-		one[1] = (char)(0x80 | (cp & 0x3f));
-		len = 2;
-	} else {
-		one[0] = (char)(0xe0 | (cp >> 12));
-		one[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		one[2] = (char)(0x80 | (cp & 0x3f));
-		len = 3;
-	}
+	len = utf8_encode(cp, one);
 	while (count-- != 0) {
 		if (n + len > sizeof buf) {
 			vt_pass(vt, buf, n);
