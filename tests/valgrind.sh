@@ -36,6 +36,21 @@ rc=0
 SANDBOX_TUI="$work/sandbox-tui" E2E_TIMEOUT=${E2E_TIMEOUT:-3000} \
     sh tests/run.sh "$@" || rc=1
 
+# The programs the tests stopped may still be writing their leak report:
+# wait (bounded) until every log has its summary.
+complete() {
+	for _f in "$work"/vg.*; do
+		[ -f "$_f" ] || continue
+		grep -q 'ERROR SUMMARY' "$_f" || return 1
+	done
+	return 0
+}
+i=0
+while ! complete && [ $i -lt 600 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+
 runs=0
 bad=0
 for f in "$work"/vg.*; do

@@ -86,6 +86,10 @@ fuzz_one() {
 			cp "$f" "tests/fuzz/corpus/$name/"
 			echo "    kept as tests/fuzz/corpus/$name/${f##*/}"
 		else
+			mkdir -p "$FUZZ_BUILD/findings/$name"
+			cp "$f" "$FUZZ_BUILD/findings/$name/"
+			echo "    kept as $FUZZ_BUILD/findings/$name/${f##*/}" \
+			    "(add it to tests/fuzz/corpus/$name/ with the fix)"
 			echo "    input (base64): $(base64 -w0 "$f" | cut -c1-2000)"
 		fi
 	done
