@@ -38,7 +38,7 @@ SANDBOX_TUI="$work/sandbox-tui" E2E_TIMEOUT=${E2E_TIMEOUT:-3000} \
 
 # The programs the tests stopped may still be writing their leak report:
 # wait (bounded) until every log has its summary.
-complete() {
+logs_complete() {
 	for _f in "$work"/vg.*; do
 		[ -f "$_f" ] || continue
 		grep -q 'ERROR SUMMARY' "$_f" || return 1
@@ -46,7 +46,7 @@ complete() {
 	return 0
 }
 i=0
-while ! complete && [ $i -lt 600 ]; do
+while ! logs_complete && [ $i -lt 600 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
