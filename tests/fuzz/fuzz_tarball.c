@@ -49,7 +49,7 @@ struct fuzz_tar {
 };
 
 /* The folder the symlinks are made in, made once and removed at exit. */
-static char	fuzz_tar_dir[] = "/tmp/fuzz_tarball.XXXXXX";
+static char	fuzz_tar_dir[256];
 static char	fuzz_tar_link[sizeof fuzz_tar_dir + 2];
 
 static void
@@ -381,8 +381,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned	 op;
 
 	if (!once) {
-		if (mkdtemp(fuzz_tar_dir) == NULL)
-			abort();
+		fuzz_mkdtemp(fuzz_tar_dir, sizeof fuzz_tar_dir,
+		    "fuzz_tarball");
 		snprintf(fuzz_tar_link, sizeof fuzz_tar_link, "%s/l",
 		    fuzz_tar_dir);
 		atexit(fuzz_tar_cleanup);
