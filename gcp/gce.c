@@ -13,7 +13,6 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include "config/config.h"
 #include "config/xmalloc.h"
 #include "gcp/auth.h"
 #include "gcp/compute.h"
@@ -74,19 +73,22 @@ gce_trim_slash(const char *s)
 }
 
 struct gce *
-gce_new(struct loop *loop, struct config *cfg, char **cause)
+gce_new(struct loop *loop, const struct gce_opts *o, char **cause)
 {
-	static const char	*endpoints[] = { "gcp.api_endpoint",
-				    "gcp.iam_endpoint",
-				    "gcp.resourcemanager_endpoint" };
+	const struct {
+		const char	*option, *url;
+	} endpoints[] = {
+		{ "gcp.api_endpoint", o->api_endpoint },
+		{ "gcp.iam_endpoint", o->iam_endpoint },
+		{ "gcp.resourcemanager_endpoint", o->crm_endpoint },
+	};
 	struct gce		*g;
 	struct gcloud_place	 place;
 	char			*base;
 	size_t			 i;
 
 	memset(&place, 0, sizeof place);
-	if (gcloud_place(config_str(cfg, "gcp.project"),
-	    config_str(cfg, "gcp.zone"), config_str(cfg, "gcp.region"),
+	if (gcloud_place(o->project, o->zone, o->region,
 	    &place, cause) != 0)
 		return NULL;
 	if (place.project == NULL) {
@@ -112,7 +114,7 @@ gce_new(struct loop *loop, struct config *cfg, char **cause)
 	}
 
 	for (i = 0; i < sizeof endpoints / sizeof endpoints[0]; i++) {
-		if (http_url_check(config_str(cfg, endpoints[i]), endpoints[i],
+		if (http_url_check(endpoints[i].url, endpoints[i].option,
 		    cause) != 0) {
 			gcloud_place_free(&place);
 			return NULL;
@@ -128,13 +130,13 @@ gce_new(struct loop *loop, struct config *cfg, char **cause)
 	    compute_zone_region(place.zone);
 	gcloud_place_free(&place);
 
-	base = gce_trim_slash(config_str(cfg, "gcp.api_endpoint"));
+	base = gce_trim_slash(o->api_endpoint);
 	g->compute = xasprintf("%s/compute/v1/projects/%s", base, g->project);
 	free(base);
-	base = gce_trim_slash(config_str(cfg, "gcp.iam_endpoint"));
+	base = gce_trim_slash(o->iam_endpoint);
 	g->iam = xasprintf("%s/v1/projects/%s", base, g->project);
 	free(base);
-	base = gce_trim_slash(config_str(cfg, "gcp.resourcemanager_endpoint"));
+	base = gce_trim_slash(o->crm_endpoint);
 	g->crm = xasprintf("%s/v1/projects/%s", base, g->project);
 	free(base);
 

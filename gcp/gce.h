@@ -12,7 +12,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct config;
 struct loop;
 struct http;
 struct auth;
@@ -31,11 +30,21 @@ struct gce {
 	struct gce_wait	*waits;		/* operations being followed */
 };
 
+/* The gcp.* options gce_new() needs, filled by the caller from its config
+ * (empty strings for unset ones). */
+struct gce_opts {
+	const char	*project, *zone, *region;
+	const char	*api_endpoint;		/* gcp.api_endpoint */
+	const char	*iam_endpoint;		/* gcp.iam_endpoint */
+	const char	*crm_endpoint;		/* gcp.resourcemanager_endpoint */
+};
+
 /*
  * Finds the project, zone and credentials (no network I/O).  Fails, with
- * *cause, when any is missing: the message says how to set it.
+ * *cause, when any is missing or an endpoint is not https: the message
+ * says how to set it.
  */
-struct gce *gce_new(struct loop *, struct config *, char **cause);
+struct gce *gce_new(struct loop *, const struct gce_opts *, char **cause);
 /* Cancels every call without calling back. */
 void gce_free(struct gce *);
 

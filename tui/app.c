@@ -41,6 +41,14 @@ app_init(struct app *app, struct loop *loop, struct config *cfg)
 	app->reconnect_ms = APP_BACKOFF_MIN_MS;
 	app->layout_dirty = 1;
 	app->redraw_all = 1;
+	app_read_opts(app);
+}
+
+void
+app_read_opts(struct app *app)
+{
+	app->opt.flow_budget = (size_t)config_size(app->cfg, "ui.flow_budget");
+	app->opt.frame_ms = 1000 / (int)config_int(app->cfg, "ui.fps");
 }
 
 static void app_exec_drop(struct app *);

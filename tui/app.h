@@ -101,6 +101,13 @@ struct app {
 	struct config	*cfg;
 	struct conn	*conn;
 
+	/* Options read for every chunk of output or every frame, looked up
+	 * once and again after `set` (app_read_opts). */
+	struct {
+		size_t	 flow_budget;	/* ui.flow_budget */
+		int	 frame_ms;	/* 1000 / ui.fps */
+	} opt;
+
 	/* Connection. */
 	int		 was_ready;	/* connected at least once: reconnect on loss */
 	int		 reconnect_ms;	/* current backoff */
@@ -192,6 +199,7 @@ struct image_job;
 
 /* app.c */
 void app_init(struct app *, struct loop *, struct config *);
+void app_read_opts(struct app *);
 void app_free(struct app *);
 int app_start(struct app *, char **cause);
 void app_list_agents(struct app *);

@@ -58,11 +58,19 @@ app_gce_wanted(struct app *app)
 struct gce *
 app_gce(struct app *app, char **cause)
 {
+	struct gce_opts	 o;
 	const char	*warning;
 
 	if (app->gce != NULL)
 		return app->gce;
-	if ((app->gce = gce_new(app->loop, app->cfg, cause)) == NULL)
+	o.project = config_str(app->cfg, "gcp.project");
+	o.zone = config_str(app->cfg, "gcp.zone");
+	o.region = config_str(app->cfg, "gcp.region");
+	o.api_endpoint = config_str(app->cfg, "gcp.api_endpoint");
+	o.iam_endpoint = config_str(app->cfg, "gcp.iam_endpoint");
+	o.crm_endpoint = config_str(app->cfg,
+	    "gcp.resourcemanager_endpoint");
+	if ((app->gce = gce_new(app->loop, &o, cause)) == NULL)
 		return NULL;
 	if ((warning = auth_warning(app->gce->auth)) != NULL) {
 		if (app->cli)

@@ -261,6 +261,7 @@ cmd_set(struct app *app, int argc, char **argv, char **cause)
 	(void)argc;
 	if (config_set(app->cfg, argv[1], argv[2], ORIGIN_CLI, cause) != 0)
 		return -1;
+	app_read_opts(app);
 	app->redraw_all = 1;
 	return 0;
 }

@@ -451,7 +451,7 @@ draw_prepare(void *arg)
 	if (app->quit || !draw_anything_dirty(app))
 		return 0;
 	now = loop_now();
-	interval = 1000 / config_int(app->cfg, "ui.fps");
+	interval = app->opt.frame_ms;
 	if (now - app->last_frame < interval) {
 		if (app->frame_timer == 0)
 			app->frame_timer = loop_timer_add(app->loop,

@@ -108,7 +108,6 @@ pane_chan_data(struct chan *c, const char *buf, size_t len, void *arg)
 {
 	struct app	*app = arg;
 	struct pane	*p = pane_by_chan(app, c);
-	size_t		 budget;
 	char		*note;
 
 	if (p == NULL)
@@ -141,8 +140,7 @@ pane_chan_data(struct chan *c, const char *buf, size_t len, void *arg)
 	}
 	if (vt_take_title_changed(p->vt))
 		p->dirty_border = 1;
-	budget = (size_t)config_size(app->cfg, "ui.flow_budget");
-	if (p->frame_bytes >= budget && !p->paused) {
+	if (p->frame_bytes >= app->opt.flow_budget && !p->paused) {
 		p->paused = 1;
 		chan_pause(c, 1);
 	}
