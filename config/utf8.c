@@ -4,6 +4,8 @@
  * with some valid continuation bytes and then a bad one is one U+FFFD,
  * and decoding restarts at the bad byte, which may start a character.
  */
+#include <string.h>
+
 #include "config/utf8.h"
 
 /* The range the second byte must fall in after lead byte c; 0 if c
@@ -60,6 +62,19 @@ utf8_decode(const char *s, size_t len, uint32_t *cp)
 		hi = 0xbf;
 	}
 	*cp = v;
+	return n;
+}
+
+size_t
+utf8_valid_len(const char *s, size_t len)
+{
+	uint32_t	cp;
+	size_t		n = utf8_decode(s, len, &cp);
+
+	/* U+FFFD stands for a bad sequence, unless it was written as is. */
+	if (n == 0 || (cp == UTF8_REPLACEMENT && (n != 3 ||
+	    memcmp(s, "\xef\xbf\xbd", 3) != 0)))
+		return 0;
 	return n;
 }
 

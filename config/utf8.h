@@ -20,6 +20,9 @@
  * goes on after it.
  */
 size_t utf8_decode(const char *s, size_t len, uint32_t *cp);
+/* The bytes of the well-formed character at s (len > 0), or 0 when it is
+ * not one (bad, or cut short by the end). */
+size_t utf8_valid_len(const char *s, size_t len);
 /* Writes cp (U+FFFD if not a scalar value) into out; returns 1-4. */
 size_t utf8_encode(uint32_t cp, char out[4]);
 

@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/utf8.h"
 #include "config/xmalloc.h"
 #include "gcp/docker.h"
 #include "gcp/docker_private.h"
@@ -58,7 +59,7 @@ docker_explain_scrub(const char *s, size_t len, size_t max)
 		end--;
 	out = q = xmalloc(max + 4);
 	while (p < end) {
-		n = docker_utf8_len(p, end);
+		n = utf8_valid_len((const char *)p, (size_t)(end - p));
 		if ((size_t)(q - out) + (n > 0 ? n : 1) > max) {
 			memcpy(q, "...", 3);
 			q += 3;

@@ -35,7 +35,5 @@ struct json_t;
 int docker_json_lines(const char *out, const char *what,
 	    int (*each)(struct json_t *, void *, const char **why), void *arg,
 	    char **cause);
-/* Length of the valid UTF-8 sequence at p (before end), 0 if invalid. */
-size_t docker_utf8_len(const unsigned char *p, const unsigned char *end);
 
 #endif

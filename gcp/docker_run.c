@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "config/shquote.h"
+#include "config/utf8.h"
 #include "config/xmalloc.h"
 #include "gcp/docker.h"
 #include "gcp/docker_private.h"
@@ -640,36 +641,6 @@ docker_cmd_image_check(const char *image, char **cause)
 	return cmd;
 }
 
-/* Length of the valid UTF-8 sequence at p (up to end), 0 if invalid. */
-size_t
-docker_utf8_len(const unsigned char *p, const unsigned char *end)
-{
-	size_t		 len, i;
-	unsigned int	 cp;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		len = 2, cp = p[0] & 0x1f;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		len = 3, cp = p[0] & 0x0f;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		len = 4, cp = p[0] & 0x07;
-	else
-		return 0;
-	if ((size_t)(end - p) < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
 /* Why docker would not read name=value back as given, or NULL. */
 static const char *
 docker_env_bad(const char *name, const char *value)
@@ -691,7 +662,8 @@ docker_env_bad(const char *name, const char *value)
 	p = (const unsigned char *)value;
 	end = p + strlen(value);
 	while (p < end) {
-		if ((len = docker_utf8_len(p, end)) == 0)
+		if ((len = utf8_valid_len((const char *)p,
+		    (size_t)(end - p))) == 0)
 			return "value is not valid UTF-8";
 		p += len;
 	}

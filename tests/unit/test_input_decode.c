@@ -119,6 +119,10 @@ test_utf8_codec(void **state)
 		if (n != 0)
 			assert_int_equal(cp, cases[i].cp);
 	}
+	assert_int_equal(utf8_valid_len("\xef\xbf\xbd", 3), 3);
+	assert_int_equal(utf8_valid_len("\xc0\x9b", 2), 0);
+	assert_int_equal(utf8_valid_len("\xe2\x82", 2), 0);
+	assert_int_equal(utf8_valid_len("\xe2\x82\xac", 3), 3);
 	assert_int_equal(utf8_encode(0xe9, out), 2);
 	assert_memory_equal(out, "\xc3\xa9", 2);
 	assert_int_equal(utf8_encode(0x1f600, out), 4);
