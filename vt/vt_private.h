@@ -176,6 +176,8 @@ void	vt_seq_feed(struct vt *, const char *, size_t);
 
 /* vt_feed.c */
 void	vt_pass(struct vt *, const char *, size_t);
+/* A whole sequence, in one write to libvterm (never split at a LF). */
+void	vt_pass_whole(struct vt *, const char *, size_t);
 void	vt_fast_disarm(struct vt *);
 void	vt_fast_free(struct vt *);
 /* Turns the flood fast path on or off (tests compare both). */

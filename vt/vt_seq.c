@@ -190,7 +190,7 @@ static void
 vt_seq_flush(struct vt *vt, const char *buf, size_t end, size_t *pass)
 {
 	vt_seq_carry(vt, buf + *pass, end - *pass);
-	vt_pass(vt, vt->carry, vt->carry_len);
+	vt_pass_whole(vt, vt->carry, vt->carry_len);
 	vt->carry_len = 0;
 	*pass = end;
 }
@@ -325,6 +325,14 @@ vt_seq_string_end(struct vt *vt, const char *buf, size_t i, size_t tlen,
 			vt_seq_discard(vt, buf, i, pass);
 			return;
 		}
+	}
+	if (s->here && !s->nohold) {
+		/* In one write, whatever line feeds it holds. */
+		vt_pass(vt, buf + *pass, s->start - *pass);
+		vt_pass_whole(vt, buf + s->start, i + 1 - s->start);
+		*pass = i + 1;
+		s->state = VT_SEQ_GROUND;
+		return;
 	}
 	vt_seq_done(vt, buf, i, pass);
 }

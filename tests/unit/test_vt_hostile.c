@@ -16,6 +16,7 @@
 
 #include "tests/unit/test_vt.h"
 #include "vt/vt.h"
+#include "vt/vt_private.h"
 
 static void
 test_vt_libvterm_defects(void **state)
@@ -177,6 +178,13 @@ test_vt_dcs_after_controls(void **state)
 	vt_feed(vt, "tle\033\0\0\0", 7);
 	vt_feed(vt, body, sizeof body - 1);
 	assert_int_equal(out.len, 0);
+	/* A line feed inside the string: still one DCS for libvterm (the
+	 * fast path split it there, and the rest read as a DECRQSS). */
+	vt_free(vt);
+	vt = test_vt_new(11, 38, 50, &out);
+	vt_set_fast(vt, 1);
+	vt_feed(vt, "\033Pi\n$q\a", 7);
+	test_vt_puts(vt, "ab\r\ncd\r\n\033Px\n$q\033\\ef\r\n");
 	/* Intermediates before the P: still a DCS for libvterm. */
 	vt_feed(vt, "\033\001%P$q;;;;;;;;;;;;;;;;r;rm\0\0\a", 29);
 	test_vt_puts(vt, "\033(%P$qx\033\\");
