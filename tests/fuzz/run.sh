@@ -5,7 +5,10 @@
 # or leaked (named crash-*, timeout-*, leak-*, oom-*), kept forever.
 #
 #   run.sh check [SECONDS]      replay every kept input, then fuzz all
-#                               harnesses for SECONDS in all (default 50)
+#                               harnesses for SECONDS in all (default 50),
+#                               from a fixed seed: a machine no faster
+#                               than the one that passed it tries no
+#                               input that one did not
 #   run.sh fuzz SECONDS [NAME...]  fuzz each harness (or those named) for
 #                               SECONDS; new inputs go to
 #                               $FUZZ_BUILD/corpus/NAME, findings are copied
@@ -57,17 +60,19 @@ replay() {
 	fi
 }
 
-# Fuzzes harness $1 for $2 seconds into corpus folder $3.
+# Fuzzes harness $1 for $2 seconds into corpus folder $3 (more libFuzzer
+# flags may follow).
 fuzz_one() {
 	name=$1
 	secs=$2
 	out=$3
+	shift 3
 	art=$work/art-$name/
 	mkdir -p "$out" "$art"
 	log=$work/$name.fuzz
 	# shellcheck disable=SC2046,SC2086
 	"$FUZZ_BUILD/fuzz_$name" $LIMITS $(options "$name") \
-	    -max_total_time="$secs" \
+	    -max_total_time="$secs" "$@" \
 	    -artifact_prefix="$art" -print_final_stats=1 \
 	    "$out" "tests/fuzz/corpus/$name" >"$log" 2>&1
 	rc=$?
@@ -118,7 +123,7 @@ check)
 		replay "$n"
 	done
 	for n in $names; do
-		fuzz_one "$n" "$each" "$work/corpus-$n"
+		fuzz_one "$n" "$each" "$work/corpus-$n" -seed=1
 	done
 	;;
 fuzz)
