@@ -17,7 +17,9 @@
 # passed, 0 failed".  Exits 1 if
 # anything failed or nothing ran.
 #
-# UNIT_TIMEOUT and E2E_TIMEOUT (seconds, default 300 and 600) bound each one.
+# UNIT_TIMEOUT and E2E_TIMEOUT (seconds, default 300 and 600) bound each one;
+# a script that needs longer says so in a line "# e2e-timeout: SECONDS"
+# (the larger of the two counts).
 
 cd "$(dirname "$0")/.." || exit 1
 T_REPO=$(pwd)
@@ -81,16 +83,20 @@ run_unit() {
 
 run_e2e() {
 	echo "== $1"
+	limit=$(sed -n 's/^# e2e-timeout: \([0-9][0-9]*\)$/\1/p' "$1" | head -n 1)
+	if [ -z "$limit" ] || [ "$limit" -lt "$E2E_TIMEOUT" ]; then
+		limit=$E2E_TIMEOUT
+	fi
 	if [ -x "$1" ]; then
-		run_logged "$E2E_TIMEOUT" "$1"
+		run_logged "$limit" "$1"
 	else
-		run_logged "$E2E_TIMEOUT" sh "$1"
+		run_logged "$limit" sh "$1"
 	fi
 	rc=$(cat "$work/rc")
 	p=$(grep -c '^ok - ' "$work/out")
 	f=$(grep -c '^not ok - ' "$work/out")
 	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
-		[ "$rc" = 124 ] && echo "** $1: timed out after ${E2E_TIMEOUT}s"
+		[ "$rc" = 124 ] && echo "** $1: timed out after ${limit}s"
 		[ "$rc" != 124 ] && echo "** $1: exited with status $rc"
 		f=1
 	fi
