@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config/utf8.h"
 #include "gcp/docker.h"
 #include "gcp/docker_private.h"
 #include "tests/fuzz/fuzz.h"
@@ -27,7 +28,8 @@ fuzz_docker_printable(const char *s)
 
 	end = p + strlen(s);
 	while (p < end) {
-		if ((n = docker_utf8_len(p, end)) == 0)
+		if ((n = utf8_valid_len((const char *)p,
+		    (size_t)(end - p))) == 0)
 			return 0;
 		if (n == 1 && (*p < 0x20 || *p == 0x7f))
 			return 0;
