@@ -107,10 +107,16 @@ if tmux_wait_for ':café \[31mx' 5; then
 else
 	t_fail "paste into the prompt" "$(tmux_capture | tail -n 1)"
 fi
-tmux_send Escape
+# C-g, not Escape: a lone ESC waits 25 ms for more, and the prefix typed
+# next would join it as Meta-prefix.
+tmux_send C-g
+tmux_wait_gone ':café' 10
 
 # --- a 100 MB line in pane 1, while pane 2 floods and pane 3 is typed in --
 run_in 1 "longline $LONG"
+if ! t_wait_until 30 sh -c "docker logs --tail 5 $(agent_name 1) 2>&1 | grep -q 'xxxxxxxxxx'"; then
+	t_fail "agent 1 started the long line" "$(tmux_capture | tail -n 5)"
+fi
 start=$(t_now_ms)
 run_in 2 "flood 20000"
 if tmux_wait_for "flood done 20000" 600; then
