@@ -15,11 +15,11 @@
 
 #include "config/config.h"
 #include "config/shquote.h"
+#include "config/words.h"
 #include "config/xmalloc.h"
 #include "gcp/conn.h"
 #include "gcp/docker.h"
 #include "tui/agents.h"
-#include "tui/cmd.h"
 
 /*
  * Concurrent docker commands.  Each is an SSH channel: OpenSSH's default
@@ -72,7 +72,7 @@ agents_free(struct agents_op *op)
 	free(op->tasks);
 	free(op->confirm);
 	free(op->prep_error);
-	cmd_free_argv(op->ncommand, op->command);
+	words_free(op->ncommand, op->command);
 	free(op->env_path);
 	free(op->settings_path);
 	free(op);
@@ -318,7 +318,7 @@ agents_env_text(struct agents_op *op, char **text, char **cause)
 	size_t		 n = 0;
 
 	*text = NULL;
-	if (cmd_split(config_str(op->cfg, "agents.env_secret"), &nwords,
+	if (words_split(config_str(op->cfg, "agents.env_secret"), &nwords,
 	    &words, cause) != 0)
 		return -1;
 	names = xcalloc((size_t)nwords + 1, sizeof *names);
@@ -344,7 +344,7 @@ agents_env_text(struct agents_op *op, char **text, char **cause)
 out:
 	free(names);
 	free(values);
-	cmd_free_argv(nwords, words);
+	words_free(nwords, words);
 	return rc;
 }
 
@@ -388,7 +388,7 @@ agents_spec(struct agents_op *op, char **cause)
 
 	memset(s, 0, sizeof *s);
 	s->image = config_str(op->cfg, "agents.image");
-	if (cmd_split(config_str(op->cfg, "agents.command"), &op->ncommand,
+	if (words_split(config_str(op->cfg, "agents.command"), &op->ncommand,
 	    &op->command, cause) == 0) {
 		s->command = op->command;
 		s->ncommand = op->ncommand;

@@ -28,9 +28,6 @@ struct cmd_entry {
 extern const struct cmd_entry cmd_table[];
 
 const struct cmd_entry *cmd_find(const char *name);
-/* Splits a command line into words (quotes and backslashes as in sh). */
-int cmd_split(const char *line, int *argc, char ***argv, char **cause);
-void cmd_free_argv(int argc, char **argv);
 /* Parses and runs one command line. */
 int cmd_run(struct app *, const char *line, char **cause);
 int cmd_run_argv(struct app *, int argc, char **argv, char **cause);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "config/words.h"
 #include "config/xmalloc.h"
 #include "gcp/conn.h"
 #include "gcp/docker.h"
@@ -227,7 +228,7 @@ export_listed(const struct exec_result *r, void *arg)
 		ctx.agents = ea;
 		ctx.nagents = n;
 		ctx.image = config_str(app->cfg, "agents.image");
-		if (cmd_split(config_str(app->cfg, "agents.command"), &nwords,
+		if (words_split(config_str(app->cfg, "agents.command"), &nwords,
 		    &words, &cause) == 0) {
 			ctx.command = words;
 			ctx.ncommand = nwords;
@@ -262,7 +263,7 @@ export_listed(const struct exec_result *r, void *arg)
 	}
 	if (app->cli)
 		app_quit(app, rc == 0 ? 0 : 1);
-	cmd_free_argv(nwords, words);
+	words_free(nwords, words);
 	agent_info_free(agents, n);
 	free(ea);
 	free(cause);

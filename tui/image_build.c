@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "config/words.h"
 #include "config/xmalloc.h"
 #include "gcp/conn.h"
 #include "gcp/docker.h"
@@ -31,7 +32,6 @@
 #include "gcp/loop.h"
 #include "gcp/tarball.h"
 #include "tui/app.h"
-#include "tui/cmd.h"
 #include "tui/image.h"
 
 #define IMAGE_CHUNK	65536
@@ -385,7 +385,7 @@ image_plan(struct image_job *job, const struct image_args *a, char **cause)
 	size_t		 i;
 
 	if (a->context == NULL && a->only != IMAGE_AGENT) {
-		if (cmd_split(config_str(cfg, "image.ca_certs"), &nca, &ca,
+		if (words_split(config_str(cfg, "image.ca_certs"), &nca, &ca,
 		    cause) != 0) {
 			char *inner = *cause;
 
@@ -429,7 +429,7 @@ image_plan(struct image_job *job, const struct image_args *a, char **cause)
 	}
 	rc = 0;
 out:
-	cmd_free_argv(nca, ca);
+	words_free(nca, ca);
 	return rc;
 }
 
