@@ -20,7 +20,7 @@
 #include "gcp/conn.h"
 #include "gcp/docker.h"
 #include "tui/app.h"
-#include "tui/logbuf.h"
+#include "vt/logbuf.h"
 #include "tui/logs.h"
 #include "tui/logs_private.h"
 

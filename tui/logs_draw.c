@@ -11,7 +11,7 @@
 
 #include "config/xmalloc.h"
 #include "tui/app.h"
-#include "tui/logbuf.h"
+#include "vt/logbuf.h"
 #include "tui/logs.h"
 #include "tui/logs_private.h"
 #include "vt/vt.h"

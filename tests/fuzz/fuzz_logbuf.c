@@ -21,7 +21,7 @@
 #include <strings.h>
 
 #include "tests/fuzz/fuzz.h"
-#include "tui/logbuf.h"
+#include "vt/logbuf.h"
 
 #define FUZZ_LOGBUF_CHECK(x) do {					\
 	if (!(x)) {							\

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "config/xmalloc.h"
-#include "tui/logbuf.h"
+#include "vt/logbuf.h"
 
 #define TEST_TS "2026-11-28T19:41:02.123456789Z "
 

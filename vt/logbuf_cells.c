@@ -7,7 +7,7 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "tui/logbuf.h"
+#include "vt/logbuf.h"
 
 void
 logbuf_iter_init(struct logbuf_iter *it, const char *s, size_t len, int cols)

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "tui/logbuf.h"
+#include "vt/logbuf.h"
 
 int
 logbuf_smartcase(const char *pattern)

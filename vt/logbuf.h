@@ -1,5 +1,5 @@
 /*
- * The logs view's line store, private to tui/: raw `docker logs
+ * Log text: the store behind the logs view (tui/logs.c).  Raw `docker logs
  * --timestamps` bytes in (any chunking), lines out.  Each line keeps its
  * docker timestamp apart from its text, so the view can show or hide it,
  * and its colours as attribute runs parsed from SGR sequences; every other

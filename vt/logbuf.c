@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "config/xmalloc.h"
-#include "tui/logbuf.h"
+#include "vt/logbuf.h"
 
 #define LOGBUF_TS_MAX		48	/* longest timestamp, space included */
 #define LOGBUF_PARAMS_MAX	64	/* CSI parameter bytes kept */
