@@ -17,7 +17,7 @@
 #include "tui/app.h"
 #include "tui/attention.h"
 #include "tui/cmd.h"
-#include "tui/events.h"
+#include "gcp/events.h"
 #include "tui/image.h"
 #include "tui/logs.h"
 #include "vt/vt.h"
@@ -74,7 +74,8 @@ app_free(struct app *app)
 	app->panes = NULL;
 	app->npanes = 0;
 	attention_free(app);
-	events_free(app);
+	events_free(app->events);
+	app->events = NULL;
 	if (app->conn != NULL)
 		conn_free(app->conn);
 	app->conn = NULL;
@@ -316,7 +317,7 @@ app_conn_state(struct conn *c, void *arg)
 				pane_detach(app, app->panes[i],
 				    "connection lost");
 		}
-		events_stop(app);
+		events_stop(app->events);
 		app->listing = 0;
 		loop_timer_cancel(app->loop, app->refresh_timer);
 		app->refresh_timer = 0;
@@ -419,7 +420,7 @@ app_drop_conn(struct app *app)
 		if (app->panes[i]->chan != NULL)
 			pane_detach(app, app->panes[i], "reconnecting");
 	}
-	events_stop(app);
+	events_stop(app->events);
 	app->listing = 0;
 	app->list_again = 0;
 	loop_timer_cancel(app->loop, app->refresh_timer);
@@ -627,7 +628,7 @@ app_reconcile(struct app *app, struct agent_info *agents, size_t n)
 			pane_replay(app, p);
 	}
 	/* After the attaches: an event marks only a pane with a channel. */
-	events_update(app);
+	attention_follow(app);
 }
 
 static void

@@ -32,6 +32,8 @@
 
 #include "config/config.h"
 #include "config/xmalloc.h"
+#include "gcp/agents.h"
+#include "gcp/events.h"
 #include "gcp/loop.h"
 #include "tui/app.h"
 #include "tui/attention.h"
@@ -277,4 +279,50 @@ attention_free(struct app *app)
 	free(a->busy.source);
 	free(a);
 	app->attention = NULL;
+}
+
+/* A fresh line from Claude Code's hooks (gcp/events.c). */
+static void
+attention_event(int agent, enum events_kind kind, void *arg)
+{
+	struct app	*app = arg;
+	struct pane	*p;
+	size_t		 i;
+
+	for (i = 0; i < app->npanes; i++) {
+		p = app->panes[i];
+		/* A pane without a channel is not watched for waiting. */
+		if (p->n == agent && p->chan != NULL) {
+			attention_told(app, p, kind == EVENTS_DONE ? "done" :
+			    "waiting for input");
+			return;
+		}
+	}
+}
+
+static void
+attention_events_failed(const char *message, void *arg)
+{
+	app_message(arg, 1, "%s", message);
+}
+
+void
+attention_follow(struct app *app)
+{
+	static const struct events_cb cb = { attention_event,
+	    attention_events_failed };
+	unsigned char	 want[AGENT_MAX + 1];
+	size_t		 i;
+	int		 n;
+
+	if (app->events == NULL)
+		app->events = events_new(&cb, app);
+	memset(want, 0, sizeof want);
+	for (i = 0; i < app->npanes; i++) {
+		n = app->panes[i]->n;
+		if (n >= 1 && n <= AGENT_MAX)
+			want[n] = 1;
+	}
+	events_follow(app->events, app->conn,
+	    config_str(app->cfg, "agents.workspace_dir"), want);
 }

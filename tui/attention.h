@@ -35,6 +35,11 @@ void attention_input(struct app *, struct pane *);
 /* The bell rang in a pane. */
 void attention_bell(struct app *, struct pane *);
 size_t attention_waiting(struct app *);
+/*
+ * Follows Claude Code's hook events (gcp/events.h) for the listed agents:
+ * after each listing and when a connection becomes ready.
+ */
+void attention_follow(struct app *);
 void attention_free(struct app *);
 
 #endif

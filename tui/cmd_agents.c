@@ -14,10 +14,11 @@
 #include "config/xmalloc.h"
 #include "gcp/conn.h"
 #include "gcp/docker.h"
-#include "tui/agents.h"
+#include "gcp/agents.h"
 #include "tui/app.h"
 #include "tui/cmd.h"
 #include "tui/logs.h"
+#include "tui/opts.h"
 
 enum agents_sub {
 	SUB_LIST,
@@ -298,6 +299,7 @@ agents_run(struct app *app, const struct agents_req *req)
 	static const struct agents_report rep = {
 		agents_op_line, agents_op_progress, agents_op_done
 	};
+	struct agents_opts	 opt;
 
 	free(app->op_label);
 	if (req->verb == AGENTS_SCALE)
@@ -311,7 +313,8 @@ agents_run(struct app *app, const struct agents_req *req)
 		app->confirm_req = xmalloc(sizeof *app->confirm_req);
 		*app->confirm_req = *req;
 	}
-	app->op = agents_op_start(app->conn, app->cfg, req, &rep, app);
+	opts_agents(app->cfg, &opt);
+	app->op = agents_op_start(app->conn, &opt, req, &rep, app);
 }
 
 /* ---- list ---- */

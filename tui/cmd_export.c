@@ -19,7 +19,7 @@
 #include "gcp/conn.h"
 #include "gcp/docker.h"
 #include "layouts/export.h"
-#include "tui/agents.h"
+#include "gcp/agents.h"
 #include "tui/app.h"
 #include "tui/cmd.h"
 

@@ -16,7 +16,7 @@
 
 #include "config/xmalloc.h"
 #include "gcp/docker.h"
-#include "tui/agents.h"
+#include "gcp/agents.h"
 
 /* "3r 5x 7p": agent 3 running, 5 exited, 7 paused, c created, R restarting. */
 static struct agent_info *

@@ -22,7 +22,7 @@
 #include "config/xmalloc.h"
 #include "gcp/docker.h"
 #include "tests/unit/test_sh.h"
-#include "tui/events.h"
+#include "gcp/events.h"
 
 static enum events_kind
 test_events_parse_str(const char *s, struct events_line *l)

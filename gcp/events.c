@@ -9,11 +9,11 @@
  * controlling terminal cannot, so the file is what counts.
  *
  * One stream channel follows the files of every listed agent with
- * `tail -q -n 1 -F`, and a line marks its agent's pane as attention_told()
- * does for the OSC: waiting until the user types into it.  The channel is
- * restarted when the set of agents changes (app_reconcile after each
- * `docker ps`) and when a connection becomes ready, and closed when it
- * goes.  Nothing here wakes the loop but bytes on that channel.
+ * `tail -q -n 1 -F`, and each fresh line is handed to the caller, which
+ * marks its agent's pane as it does for the OSC (tui/attention.c): waiting
+ * until the user types into it.  The caller restarts the follower when the
+ * set of agents changes (after each `docker ps`) and when a connection
+ * becomes ready, and stops it when the connection goes.  Nothing here wakes the loop but bytes on that channel.
  *
  * A restart must neither lose an event written meanwhile nor repeat an old
  * one, so each follower replays the last line of every file and the
@@ -35,16 +35,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/config.h"
 #include "config/shquote.h"
 #include "config/xmalloc.h"
 #include "gcp/conn.h"
 #include "gcp/docker.h"
 #include "gcp/loop.h"
-#include "tui/agents.h"
-#include "tui/app.h"
-#include "tui/attention.h"
-#include "tui/events.h"
+#include "gcp/agents.h"
+#include "gcp/events.h"
 
 /* The longest complaint of tail's kept for the failure message. */
 #define EVENTS_DIAG_MAX	120
@@ -56,6 +53,9 @@
  * an event was read.
  */
 struct events {
+	struct events_cb	 cb;
+	void			*arg;
+	struct conn		*conn;		/* of the follower, while it runs */
 	struct chan		*chan;
 	unsigned char		 followed[AGENT_MAX + 1];
 	int			 following;
@@ -239,25 +239,11 @@ events_diag(struct events *e, const char *line, size_t len)
 	e->diag[len] = '\0';
 }
 
-static struct pane *
-events_pane(struct app *app, int n)
-{
-	size_t	i;
-
-	for (i = 0; i < app->npanes; i++) {
-		if (app->panes[i]->n == n)
-			return app->panes[i];
-	}
-	return NULL;
-}
-
 static void
 events_line(const char *line, size_t len, void *arg)
 {
-	struct app		*app = arg;
-	struct events		*e = app->events;
+	struct events		*e = arg;
 	struct events_line	 l;
-	struct pane		*p;
 
 	switch (events_parse(line, len, &l)) {
 	case EVENTS_NONE:
@@ -282,34 +268,29 @@ events_line(const char *line, size_t len, void *arg)
 	    (loop_now() - e->start_ms) / 1000 : 0;
 	if (!events_seen_take(&e->seen, &l))
 		return;
-	/* A pane without a channel is not watched for waiting either. */
-	if ((p = events_pane(app, l.agent)) == NULL || p->chan == NULL)
-		return;
-	attention_told(app, p, l.kind == EVENTS_DONE ? "done" :
-	    "waiting for input");
+	e->cb.event(l.agent, l.kind, e->arg);
 }
 
 static void
 events_chan_data(struct chan *c, const char *buf, size_t len, void *arg)
 {
-	struct app	*app = arg;
-	struct events	*e = app->events;
+	struct events	*e = arg;
 
-	if (e == NULL || c != e->chan)
+	if (c != e->chan)
 		return;
-	events_split(&e->split, buf, len, events_line, app);
+	events_split(&e->split, buf, len, events_line, e);
 }
 
 static void
 events_chan_closed(struct chan *c, int status, const char *reason, void *arg)
 {
-	struct app	*app = arg;
-	struct events	*e = app->events;
+	struct events	*e = arg;
+	char		*msg;
 
-	if (e == NULL || c != e->chan)
+	if (c != e->chan)
 		return;
 	e->chan = NULL;
-	if (app->conn == NULL || conn_state(app->conn) != CONN_READY) {
+	if (e->conn == NULL || conn_state(e->conn) != CONN_READY) {
 		/* Lost with the connection: the next one starts again. */
 		e->following = 0;
 		return;
@@ -318,10 +299,12 @@ events_chan_closed(struct chan *c, int status, const char *reason, void *arg)
 	if (status == 0 && e->files == 0)
 		return;
 	e->failed = 1;
-	app_message(app, 1, "agent events: tail -F on %s: %s%s%s; waiting "
+	msg = xasprintf("agent events: tail -F on %s: %s%s%s; waiting "
 	    "marks come from the agents' terminals only",
-	    conn_describe(app->conn), reason != NULL ? reason : "ended",
+	    conn_describe(e->conn), reason != NULL ? reason : "ended",
 	    e->diag[0] != '\0' ? ": " : "", e->diag);
+	e->cb.failed(msg, e->arg);
+	free(msg);
 }
 
 static void
@@ -332,34 +315,39 @@ events_close(struct events *e)
 	e->chan = NULL;
 }
 
+struct events *
+events_new(const struct events_cb *cb, void *arg)
+{
+	struct events	*e = xcalloc(1, sizeof *e);
+
+	e->cb = *cb;
+	e->arg = arg;
+	return e;
+}
+
 void
-events_update(struct app *app)
+events_follow(struct events *e, struct conn *conn, const char *workspace_dir,
+    const unsigned char want[AGENT_MAX + 1])
 {
 	static const struct chan_callbacks cbs = { .data = events_chan_data,
 	    .closed = events_chan_closed };
-	struct events	*e;
-	unsigned char	 want[AGENT_MAX + 1];
 	int		 list[AGENT_MAX];
 	size_t		 i, n = 0;
 	char		*cmd;
 
-	if (app->conn == NULL || conn_state(app->conn) != CONN_READY)
+	if (conn == NULL || conn_state(conn) != CONN_READY)
 		return;
-	if (app->events == NULL)
-		app->events = xcalloc(1, sizeof *app->events);
-	e = app->events;
+	if (e->conn != conn) {
+		events_stop(e);
+		e->conn = conn;
+	}
 	if (e->failed)
 		return;
-	memset(want, 0, sizeof want);
-	for (i = 0; i < app->npanes; i++) {
-		if (app->panes[i]->n >= 1 && app->panes[i]->n <= AGENT_MAX)
-			want[app->panes[i]->n] = 1;
-	}
-	if (e->following && memcmp(want, e->followed, sizeof want) == 0)
+	if (e->following && memcmp(want, e->followed, sizeof e->followed) == 0)
 		return;
 
 	events_close(e);
-	memcpy(e->followed, want, sizeof want);
+	memcpy(e->followed, want, sizeof e->followed);
 	e->following = 1;
 	for (i = 1; i <= AGENT_MAX; i++) {
 		if (want[i])
@@ -372,30 +360,27 @@ events_update(struct app *app)
 	e->started = 0;
 	e->diag[0] = '\0';
 	events_seen_restart(&e->seen);
-	cmd = events_command(config_str(app->cfg, "agents.workspace_dir"),
-	    list, n);
-	e->chan = conn_open_stream(app->conn, cmd, &cbs, app);
+	cmd = events_command(workspace_dir, list, n);
+	e->chan = conn_open_stream(conn, cmd, &cbs, e);
 	free(cmd);
 }
 
 void
-events_stop(struct app *app)
+events_stop(struct events *e)
 {
-	struct events	*e = app->events;
-
 	if (e == NULL)
 		return;
 	events_close(e);
+	e->conn = NULL;
 	e->following = 0;
 	e->failed = 0;
 }
 
 void
-events_free(struct app *app)
+events_free(struct events *e)
 {
-	if (app->events == NULL)
+	if (e == NULL)
 		return;
-	events_close(app->events);
-	free(app->events);
-	app->events = NULL;
+	events_close(e);
+	free(e);
 }

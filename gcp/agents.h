@@ -1,5 +1,5 @@
 /*
- * Agent operations, private to tui/: scale, new, stop, restart and rm as
+ * Agent operations: scale, new, stop, restart and rm as
  * asynchronous jobs over the one connection.  An operation lists the agents
  * on the target, plans per-agent tasks from that list (agents_plan, pure),
  * uploads what new containers need (settings, the secrets env file through
@@ -15,7 +15,6 @@
 #include "gcp/docker.h"
 
 struct conn;
-struct config;
 struct agent_info;
 
 enum agents_verb {
@@ -80,9 +79,23 @@ struct agents_report {
 		    void *arg);
 };
 
+/* The agents.* options an operation reads (filled by tui/opts.c). */
+struct agents_opts {
+	const char	*image;
+	const char	*command;	/* words, split as in the config */
+	long long	 memory;	/* bytes, 0 for no limit */
+	double		 cpus;		/* 0 for no limit */
+	long		 pids_limit;
+	const char	*workspace_dir;
+	const char	*api_key;	/* secret: "" for none */
+	const char	*env_secret;	/* names of variables passed on */
+	const char	*claude_settings; /* a file, or "" for the shipped one */
+};
+
 struct agents_op;
 
-struct agents_op *agents_op_start(struct conn *, struct config *,
+/* The operation copies what it needs of opt. */
+struct agents_op *agents_op_start(struct conn *, const struct agents_opts *,
 	    const struct agents_req *, const struct agents_report *, void *arg);
 /*
  * No more reports.  conn_gone says the connection is being freed (its

@@ -13,7 +13,7 @@
 
 #include "config/xmalloc.h"
 #include "gcp/docker.h"
-#include "tui/agents.h"
+#include "gcp/agents.h"
 
 static struct agents_task *
 plan_add(struct agents_task **tasks, size_t *n, enum agents_task_kind kind,

@@ -19,7 +19,7 @@
 #include "config/xmalloc.h"
 #include "gcp/conn.h"
 #include "gcp/docker.h"
-#include "tui/agents.h"
+#include "gcp/agents.h"
 
 /*
  * Concurrent docker commands.  Each is an SSH channel: OpenSSH's default
@@ -36,7 +36,7 @@ enum agents_phase {
 
 struct agents_op {
 	struct conn		*conn;
-	struct config		*cfg;
+	struct agents_opts	 opt;		/* owned copies */
 	struct agents_req	 req;
 	struct agents_report	 rep;
 	void			*arg;
@@ -66,9 +66,37 @@ struct agents_call {
 
 static void agents_next(struct agents_op *);
 
+/*
+ * An operation outlives the command that started it and a `set` may
+ * change the options meanwhile, so it keeps its own copies.
+ */
+static void
+agents_opts_copy(struct agents_opts *to, const struct agents_opts *from)
+{
+	*to = *from;
+	to->image = xstrdup(from->image);
+	to->command = xstrdup(from->command);
+	to->workspace_dir = xstrdup(from->workspace_dir);
+	to->api_key = xstrdup(from->api_key);
+	to->env_secret = xstrdup(from->env_secret);
+	to->claude_settings = xstrdup(from->claude_settings);
+}
+
+static void
+agents_opts_free(struct agents_opts *o)
+{
+	free((char *)o->image);
+	free((char *)o->command);
+	free((char *)o->workspace_dir);
+	freezero((char *)o->api_key, strlen(o->api_key));
+	free((char *)o->env_secret);
+	free((char *)o->claude_settings);
+}
+
 static void
 agents_free(struct agents_op *op)
 {
+	agents_opts_free(&op->opt);
 	free(op->tasks);
 	free(op->confirm);
 	free(op->prep_error);
@@ -197,7 +225,7 @@ agents_task_done(const struct exec_result *r, void *arg)
 static char *
 agents_task_cmd(struct agents_op *op, struct agents_task *t, char **cause)
 {
-	const char	*ws = config_str(op->cfg, "agents.workspace_dir");
+	const char	*ws = op->opt.workspace_dir;
 	char		*const names[1] = { t->name };
 	char		*a, *b, *cmd;
 
@@ -311,14 +339,14 @@ agents_prep_done(const struct exec_result *r, void *arg)
 static int
 agents_env_text(struct agents_op *op, char **text, char **cause)
 {
-	const char	*key = config_str(op->cfg, "agents.api_key");
+	const char	*key = op->opt.api_key;
 	char		**names = NULL, **values = NULL, **words = NULL;
 	const char	*v;
 	int		 nwords = 0, i, rc = -1;
 	size_t		 n = 0;
 
 	*text = NULL;
-	if (words_split(config_str(op->cfg, "agents.env_secret"), &nwords,
+	if (words_split(op->opt.env_secret, &nwords,
 	    &words, cause) != 0)
 		return -1;
 	names = xcalloc((size_t)nwords + 1, sizeof *names);
@@ -352,7 +380,7 @@ out:
 static char *
 agents_settings_text(struct agents_op *op, char **cause)
 {
-	const char	*path = config_str(op->cfg, "agents.claude_settings");
+	const char	*path = op->opt.claude_settings;
 	json_error_t	 jerr;
 	json_t		*j;
 	FILE		*f;
@@ -387,16 +415,16 @@ agents_spec(struct agents_op *op, char **cause)
 	struct agent_spec	*s = &op->spec;
 
 	memset(s, 0, sizeof *s);
-	s->image = config_str(op->cfg, "agents.image");
-	if (words_split(config_str(op->cfg, "agents.command"), &op->ncommand,
+	s->image = op->opt.image;
+	if (words_split(op->opt.command, &op->ncommand,
 	    &op->command, cause) == 0) {
 		s->command = op->command;
 		s->ncommand = op->ncommand;
 	}
-	s->memory = config_size(op->cfg, "agents.memory");
-	s->cpus_milli = lround(config_float(op->cfg, "agents.cpus") * 1000);
-	s->pids_limit = config_int(op->cfg, "agents.pids_limit");
-	s->workspace_dir = config_str(op->cfg, "agents.workspace_dir");
+	s->memory = op->opt.memory;
+	s->cpus_milli = lround(op->opt.cpus * 1000);
+	s->pids_limit = op->opt.pids_limit;
+	s->workspace_dir = op->opt.workspace_dir;
 	s->version = SANDBOX_TUI_VERSION;
 }
 
@@ -523,18 +551,18 @@ agents_list_done(const struct exec_result *r, void *arg)
 }
 
 struct agents_op *
-agents_op_start(struct conn *conn, struct config *cfg,
+agents_op_start(struct conn *conn, const struct agents_opts *opt,
     const struct agents_req *req, const struct agents_report *rep, void *arg)
 {
 	struct agents_op	*op = xcalloc(1, sizeof *op);
 	char			*cmd;
 
 	op->conn = conn;
-	op->cfg = cfg;
+	agents_opts_copy(&op->opt, opt);
 	op->req = *req;
 	op->rep = *rep;
 	op->arg = arg;
-	op->spec.image = config_str(cfg, "agents.image");
+	op->spec.image = op->opt.image;
 	op->phase = PHASE_LIST;
 	cmd = docker_cmd_ps();
 	agents_exec(op, cmd, NULL, 0, agents_list_done, -1, 0);

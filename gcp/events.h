@@ -13,7 +13,7 @@
 
 #include "gcp/docker.h"
 
-struct app;
+struct conn;
 
 /* The longest line taken; a longer one is dropped whole. */
 #define EVENTS_LINE_MAX	256
@@ -84,10 +84,28 @@ int events_seen_take(struct events_seen *, const struct events_line *);
 char *events_command(const char *workspace_dir, const int *agents,
 	    size_t n);
 
-/* The panes changed or the connection is ready: (re)start following. */
-void events_update(struct app *);
-/* The connection went: stop following; the next connection tries again. */
-void events_stop(struct app *);
-void events_free(struct app *);
+/*
+ * The follower: one stream channel on a connection.  event() gets every
+ * fresh EVENTS_WAITING or EVENTS_DONE line; failed() gets the one message
+ * when the follower cannot run, after which it stays quiet until
+ * events_stop (the next connection).
+ */
+struct events_cb {
+	void	(*event)(int agent, enum events_kind, void *arg);
+	void	(*failed)(const char *message, void *arg);
+};
+struct events;
+
+struct events *events_new(const struct events_cb *, void *arg);
+/*
+ * Follows the files of the agents marked in want[1..AGENT_MAX] under
+ * workspace_dir; restarts only when that set or the connection changed.
+ * Does nothing unless conn is ready.
+ */
+void events_follow(struct events *, struct conn *, const char *workspace_dir,
+	    const unsigned char want[AGENT_MAX + 1]);
+/* The connection went: stop; the next events_follow starts again. */
+void events_stop(struct events *);
+void events_free(struct events *);
 
 #endif

@@ -11,7 +11,7 @@
 
 #include "config/xmalloc.h"
 #include "gcp/docker.h"
-#include "tui/agents.h"
+#include "gcp/agents.h"
 
 static const struct agent_stats *
 list_stats(const struct agent_stats *st, size_t ns, const char *name)

@@ -1,0 +1,16 @@
+/*
+ * The one place where the options that lower layers take are read from
+ * the config by name and put into their typed structs.  gcp/, vt/ and
+ * layouts/ never look an option up by name, so a misspelt name cannot hide
+ * below tui/.  The structs borrow the config's strings: use them before the
+ * next `set`, or copy them (agents_op_start does).
+ */
+#ifndef SANDBOX_TUI_OPTS_H
+#define SANDBOX_TUI_OPTS_H
+
+struct config;
+struct agents_opts;
+
+void opts_agents(struct config *, struct agents_opts *);
+
+#endif
