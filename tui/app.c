@@ -13,12 +13,12 @@
 #include "config/xmalloc.h"
 #include "gcp/conn.h"
 #include "gcp/docker.h"
+#include "gcp/events.h"
+#include "gcp/image_build.h"
 #include "gcp/loop.h"
 #include "tui/app.h"
 #include "tui/attention.h"
 #include "tui/cmd.h"
-#include "gcp/events.h"
-#include "tui/image.h"
 #include "tui/logs.h"
 #include "vt/vt.h"
 
@@ -64,7 +64,8 @@ app_free(struct app *app)
 	loop_timer_cancel(app->loop, app->message_timer);
 	loop_timer_cancel(app->loop, app->frame_timer);
 	cmd_agents_free(app);
-	image_build_free(app, NULL);
+	image_build_stop(app->image_job, NULL);
+	app->image_job = NULL;
 	app_gce_free(app);
 	if (app->logs != NULL)
 		logs_close(app);
@@ -413,7 +414,9 @@ app_drop_conn(struct app *app)
 	if (app->op != NULL)
 		app_operation(app, APP_OP_AGENTS, NULL);
 	cmd_agents_free(app);
-	image_build_free(app, "the connection to the target was replaced");
+	/* Its done callback forgets the job. */
+	image_build_stop(app->image_job,
+	    "the connection to the target was replaced");
 	if (app->logs != NULL)
 		logs_close(app);
 	for (i = 0; i < app->npanes; i++) {

@@ -1,6 +1,6 @@
 /*
  * The `image` command (CLI `sandbox-tui image ...` and `:image ...`):
- * `image build` makes the agent image on the target (image_build.c),
+ * `image build` makes the agent image on the target (gcp/image_build.c),
  * `image status` says what is there: the image and its base, when they
  * were built, the Claude Code inside, and which agents still run an
  * older build.
@@ -19,9 +19,10 @@
 #include "config/xmalloc.h"
 #include "gcp/conn.h"
 #include "gcp/docker.h"
+#include "gcp/image_build.h"
 #include "tui/app.h"
 #include "tui/cmd.h"
-#include "tui/image.h"
+#include "tui/opts.h"
 
 #define IMAGE_USAGE "usage: image build [--only base|agent] [--no-cache] " \
 	"[--from IMAGE] [--claude-code-version V] [--node-version V] " \
@@ -36,7 +37,7 @@ image_push(char ***v, size_t *n, const char *s)
 	(*v)[(*n)++] = xstrdup(s);
 }
 
-void
+static void
 image_args_free(struct image_args *a)
 {
 	size_t	i;
@@ -92,7 +93,7 @@ image_value(int argc, char **argv, int *k, const char *opt, char **cause)
 	return argv[++*k];
 }
 
-int
+static int
 image_parse(int argc, char **argv, struct image_args *a, char **cause)
 {
 	static const char *valued[] = { "--only", "--from",
@@ -428,6 +429,77 @@ image_status_done(const struct exec_result *r, void *arg)
 	image_status_job_free(job);
 }
 
+/* ---- image build: showing gcp/image_build.c's callbacks ---- */
+
+static void
+image_build_progress(const char *step, const char *text, void *arg)
+{
+	struct app	*app = arg;
+
+	if (app->cli)
+		fprintf(stderr, "sandbox-tui: image build: %s\n", text);
+	else
+		app_operation(app, APP_OP_IMAGE, "image build %s: %s", step,
+		    text);
+}
+
+static void
+image_build_line(const char *line, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "%s\n", line);
+	fflush(stderr);
+}
+
+static void
+image_build_done(const struct image_result *r, void *arg)
+{
+	struct app	*app = arg;
+
+	app->image_job = NULL;
+	app_operation(app, APP_OP_IMAGE, NULL);
+	if (r->error != NULL) {
+		if (app->cli)
+			fprintf(stderr, "sandbox-tui: %s\n", r->error);
+		else
+			app_message(app, 1, "%s", r->error);
+	} else if (app->cli) {
+		printf("%s %s\n", r->tag, r->id);
+		fflush(stdout);
+		fprintf(stderr, "sandbox-tui: image build: done in %.0f s\n",
+		    r->seconds);
+	} else if (strcmp(r->label, "base") == 0)
+		app_message(app, 0, "image build: the base %s is ready (%.0f s); "
+		    "image build --only agent puts the agent image on it",
+		    r->tag, r->seconds);
+	else
+		app_message(app, 0, "image build: %s is ready (%.0f s); new "
+		    "agents use it", r->tag, r->seconds);
+	if (app->cli)
+		app_quit(app, r->error != NULL ? 1 : 0);
+}
+
+static int
+image_build_begin(struct app *app, struct image_args *a, char **cause)
+{
+	struct image_build_cb	 cb = { image_build_progress, NULL,
+				    image_build_done };
+
+	if (app->image_job != NULL) {
+		*cause = xstrdup("image build is already running");
+		return -1;
+	}
+	/* In the CLI docker's output goes to stderr as it comes. */
+	if (app->cli)
+		cb.line = image_build_line;
+	opts_image(app->cfg, a);
+	app->image_job = image_build_new(app->conn, a, &cb, app, cause);
+	if (app->image_job == NULL)
+		return -1;
+	image_build_run(app->image_job);
+	return 0;
+}
+
 int
 cmd_image(struct app *app, int argc, char **argv, char **cause)
 {
@@ -444,7 +516,7 @@ cmd_image(struct app *app, int argc, char **argv, char **cause)
 		return -1;
 	}
 	if (!a.status) {
-		rc = image_build_start(app, &a, cause);
+		rc = image_build_begin(app, &a, cause);
 		image_args_free(&a);
 		return rc;
 	}

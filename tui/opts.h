@@ -10,7 +10,10 @@
 
 struct config;
 struct agents_opts;
+struct image_args;
 
 void opts_agents(struct config *, struct agents_opts *);
+/* What the command line left unsaid, and the tags and certificates. */
+void opts_image(struct config *, struct image_args *);
 
 #endif

@@ -8,8 +8,8 @@
  * target first and no registry is involved: a VM that cannot reach Docker
  * Hub or nodejs.org can still be given an image (--from, --node).
  *
- * Progress: in the CLI docker's output goes to stderr as it comes; in the
- * grid the status bar shows the step.  The whole output of the last build
+ * Progress goes to the caller's callbacks: the CLI shows docker's output
+ * as it comes, the grid the step in its status bar.  The whole output of the last build
  * is kept in CONFIG_DIR/image-build.log, which a failure names.
  */
 
@@ -29,10 +29,9 @@
 #include "gcp/conn.h"
 #include "gcp/docker.h"
 #include "gcp/dockerignore.h"
+#include "gcp/image_build.h"
 #include "gcp/loop.h"
 #include "gcp/tarball.h"
-#include "tui/app.h"
-#include "tui/image.h"
 
 #define IMAGE_CHUNK	65536
 #define IMAGE_QUEUE	(4 * CHAN_WRITE_LOW)
@@ -50,7 +49,9 @@ struct image_step {
 };
 
 struct image_job {
-	struct app		*app;
+	struct conn		*conn;
+	struct image_build_cb	 cb;
+	void			*arg;
 	struct image_step	 steps[2];
 	int			 nsteps, cur;
 	struct chan		*chan;
@@ -79,7 +80,6 @@ image_report(struct image_job *job, const char *fmt, ...)
 static void
 image_report(struct image_job *job, const char *fmt, ...)
 {
-	struct app	*app = job->app;
 	va_list		 ap;
 	char		*text;
 
@@ -89,12 +89,7 @@ image_report(struct image_job *job, const char *fmt, ...)
 	va_end(ap);
 	if (text == NULL)
 		return;
-	if (app->cli)
-		fprintf(stderr, "sandbox-tui: image build: %s\n", text);
-	else {
-		app_operation(app, APP_OP_IMAGE, "image build %s: %s",
-		    job->steps[job->cur].label, text);
-	}
+	job->cb.progress(job->steps[job->cur].label, text, job->arg);
 	free(text);
 }
 
@@ -289,16 +284,14 @@ static int
 image_plan_base(struct image_job *job, const struct image_args *a,
     char **ca, size_t nca, char **cause)
 {
-	struct config		*cfg = job->app->cfg;
 	struct image_step	*s = &job->steps[job->nsteps];
-	const char		*nv;
 	char			*name;
 	size_t			 i;
 
 	/* Counted at once, so that a failure below frees it too. */
 	job->nsteps++;
 	s->label = "base";
-	s->tag = xstrdup(config_str(cfg, "image.base"));
+	s->tag = xstrdup(a->base_tag);
 	s->tar = tarball_new();
 	/* Both folders must exist for COPY, even when empty. */
 	if (tarball_add_data(s->tar, "Dockerfile.base",
@@ -327,13 +320,10 @@ image_plan_base(struct image_job *job, const struct image_args *a,
 		free(name);
 	} else if (tarball_add_dir(s->tar, "node", 0755, cause) != 0)
 		return -1;
-	image_addf(&s->args, &s->nargs, "BASE=%s", a->from != NULL ?
-	    a->from : config_str(cfg, "image.from"));
+	image_addf(&s->args, &s->nargs, "BASE=%s", a->from);
 	image_addf(&s->args, &s->nargs, "NODE_SOURCE=%s", a->node != NULL ?
 	    "context" : "dist");
-	nv = a->node_version != NULL ? a->node_version :
-	    config_str(cfg, "image.node_version");
-	image_addf(&s->args, &s->nargs, "NODE_VERSION=%s", nv);
+	image_addf(&s->args, &s->nargs, "NODE_VERSION=%s", a->node_version);
 	s->b.dockerfile = "Dockerfile.base";
 	return 0;
 }
@@ -342,12 +332,11 @@ static int
 image_plan_agent(struct image_job *job, const struct image_args *a,
     char **cause)
 {
-	struct config		*cfg = job->app->cfg;
 	struct image_step	*s = &job->steps[job->nsteps];
-	const char		*cv;
+	const char		*cv = a->claude_version;
 
 	s->label = "agent";
-	s->tag = xstrdup(config_str(cfg, "agents.image"));
+	s->tag = xstrdup(a->agent_tag);
 	s->tar = tarball_new();
 	s->b.dockerfile = "Dockerfile";
 	job->nsteps++;
@@ -358,10 +347,7 @@ image_plan_agent(struct image_job *job, const struct image_args *a,
 	    tarball_add_data(s->tar, "entrypoint.sh", config_image_entrypoint,
 	    strlen(config_image_entrypoint), 0755, cause) != 0)
 		return -1;
-	cv = a->claude_version != NULL ? a->claude_version :
-	    config_str(cfg, "image.claude_code_version");
-	image_addf(&s->args, &s->nargs, "BASE_IMAGE=%s",
-	    config_str(cfg, "image.base"));
+	image_addf(&s->args, &s->nargs, "BASE_IMAGE=%s", a->base_tag);
 	image_addf(&s->args, &s->nargs, "CLAUDE_CODE_VERSION=%s", cv);
 	image_addf(&s->labels, &s->nlabels, "sandbox-tui.claude-code=%s", cv);
 	/* A tag names a new version now and then; docker's cache cannot
@@ -379,13 +365,12 @@ image_plan_agent(struct image_job *job, const struct image_args *a,
 static int
 image_plan(struct image_job *job, const struct image_args *a, char **cause)
 {
-	struct config	*cfg = job->app->cfg;
 	char		**ca = NULL;
 	int		 nca = 0, k, rc = -1;
 	size_t		 i;
 
 	if (a->context == NULL && a->only != IMAGE_AGENT) {
-		if (words_split(config_str(cfg, "image.ca_certs"), &nca, &ca,
+		if (words_split(a->ca_certs, &nca, &ca,
 		    cause) != 0) {
 			char *inner = *cause;
 
@@ -415,8 +400,7 @@ image_plan(struct image_job *job, const struct image_args *a, char **cause)
 			image_addf(&s->labels, &s->nlabels, "%s",
 			    a->labels[i]);
 		s->b.tag = s->tag;
-		s->b.network = a->network != NULL ? a->network :
-		    config_str(cfg, "image.network");
+		s->b.network = a->network;
 		s->b.args = s->args;
 		s->b.nargs = s->nargs;
 		s->b.labels = s->labels;
@@ -438,36 +422,22 @@ out:
 static void
 image_finish(struct image_job *job)
 {
-	struct app	*app = job->app;
-	double		 secs = (loop_now() - job->started) / 1000.0;
-	char		*msg;
+	struct image_step	*last = &job->steps[job->error != NULL ?
+				    job->cur : job->nsteps - 1];
+	struct image_result	 r;
+	char			*msg = NULL;
 
-	app->image_job = NULL;
-	app_operation(app, APP_OP_IMAGE, NULL);
 	if (job->error != NULL) {
 		msg = xasprintf("image build %s: %s (the whole output is in "
-		    "%s)", job->steps[job->cur].label, job->error,
-		    job->log_path);
-		if (app->cli)
-			fprintf(stderr, "sandbox-tui: %s\n", msg);
-		else
-			app_message(app, 1, "%s", msg);
-		free(msg);
-	} else if (app->cli) {
-		printf("%s %s\n", job->steps[job->nsteps - 1].tag,
-		    job->built_id != NULL ? job->built_id : "");
-		fflush(stdout);
-		fprintf(stderr, "sandbox-tui: image build: done in %.0f s\n",
-		    secs);
-	} else if (strcmp(job->steps[job->nsteps - 1].label, "base") == 0)
-		app_message(app, 0, "image build: the base %s is ready (%.0f s); "
-		    "image build --only agent puts the agent image on it",
-		    job->steps[job->nsteps - 1].tag, secs);
-	else
-		app_message(app, 0, "image build: %s is ready (%.0f s); new "
-		    "agents use it", job->steps[job->nsteps - 1].tag, secs);
-	if (app->cli)
-		app_quit(app, job->error != NULL ? 1 : 0);
+		    "%s)", last->label, job->error, job->log_path);
+	}
+	r.error = msg;
+	r.label = last->label;
+	r.tag = last->tag;
+	r.id = job->built_id != NULL ? job->built_id : "";
+	r.seconds = (loop_now() - job->started) / 1000.0;
+	job->cb.done(&r, job->arg);
+	free(msg);
 	image_job_free(job);
 }
 
@@ -501,10 +471,8 @@ image_keep_line(struct image_job *job, const char *line)
 
 	if (job->log != NULL)
 		fprintf(job->log, "%s\n", line);
-	if (job->app->cli) {
-		fprintf(stderr, "%s\n", line);
-		fflush(stderr);
-	}
+	if (job->cb.line != NULL)
+		job->cb.line(line, job->arg);
 	if (job->ntail == IMAGE_TAIL) {
 		free(job->tail[0]);
 		memmove(job->tail, job->tail + 1,
@@ -519,7 +487,7 @@ image_keep_line(struct image_job *job, const char *line)
 		job->step_text = xasprintf("step %d/%d: %.60s", st.step,
 		    st.total, text);
 		free(text);
-		if (!job->app->cli)
+		if (job->cb.line == NULL)
 			image_report(job, "%s", job->step_text);
 	}
 	/* The classic builder, then BuildKit. */
@@ -589,7 +557,7 @@ image_writable(struct chan *ch, void *arg)
 		chan_write(ch, buf, (size_t)n);
 	}
 	percent = total > 0 ? (int)(tarball_sent(s->tar) * 100 / total) : 100;
-	if (percent / 10 != job->last_percent / 10 && !job->app->cli)
+	if (percent / 10 != job->last_percent / 10 && job->cb.line == NULL)
 		image_report(job, "sending the context: %d%% of %s",
 		    percent, image_bytes(total, size, sizeof size));
 	job->last_percent = percent;
@@ -706,28 +674,27 @@ image_step_run(struct image_job *job)
 	job->step_started = loop_now();
 	image_report(job, "sending %s of build context to docker build -t %s "
 	    "on %s", image_bytes(tarball_size(s->tar), size, sizeof size),
-	    s->tag, conn_describe(job->app->conn));
+	    s->tag, conn_describe(job->conn));
 	if (job->log != NULL)
 		fprintf(job->log, "$ %s\n", s->cmd);
-	job->chan = conn_open_stream(job->app->conn, s->cmd, &cbs, job);
+	job->chan = conn_open_stream(job->conn, s->cmd, &cbs, job);
 }
 
-int
-image_build_start(struct app *app, const struct image_args *a, char **cause)
+struct image_job *
+image_build_new(struct conn *conn, const struct image_args *a,
+    const struct image_build_cb *cb, void *arg, char **cause)
 {
 	struct image_job	*job;
 	char			*dir;
 	int			 fd;
 
-	if (app->image_job != NULL) {
-		*cause = xstrdup("image build is already running");
-		return -1;
-	}
 	job = xcalloc(1, sizeof *job);
-	job->app = app;
+	job->conn = conn;
+	job->cb = *cb;
+	job->arg = arg;
 	if (image_plan(job, a, cause) != 0) {
 		image_job_free(job);
-		return -1;
+		return NULL;
 	}
 	dir = config_dir();
 	job->log_path = xasprintf("%s/image-build.log", dir);
@@ -736,24 +703,25 @@ image_build_start(struct app *app, const struct image_args *a, char **cause)
 	    0600);
 	if (fd >= 0 && (job->log = fdopen(fd, "w")) == NULL)
 		close(fd);
-	job->started = loop_now();
-	app->image_job = job;
-	image_step_run(job);
-	return 0;
+	return job;
 }
 
 void
-image_build_free(struct app *app, const char *why)
+image_build_run(struct image_job *job)
 {
-	struct image_job	*job = app->image_job;
+	job->started = loop_now();
+	image_step_run(job);
+}
 
+void
+image_build_stop(struct image_job *job, const char *why)
+{
 	if (job == NULL)
 		return;
 	if (why != NULL) {
 		image_fail(job, "%s", why);
 		return;
 	}
-	app->image_job = NULL;
 	if (job->chan != NULL)
 		chan_close(job->chan);
 	image_job_free(job);
