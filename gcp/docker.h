@@ -223,5 +223,8 @@ char *docker_cmd_image_status(const char *image, const char *base,
 int docker_parse_image_status(const char *out, struct image_status *,
 	    char **cause);
 void image_status_free(struct image_status *);
+/* Whether an image names a registry ("europe-docker.pkg.dev/p/r/agent:1")
+ * that a VM could pull it from, or is a local tag ("agent:1"). */
+int docker_image_pullable(const char *image);
 
 #endif

@@ -341,3 +341,14 @@ image_status_free(struct image_status *st)
 	free(st->containers);
 	memset(st, 0, sizeof *st);
 }
+
+int
+docker_image_pullable(const char *image)
+{
+	size_t	n = strcspn(image, "/");
+
+	if (image[n] != '/')
+		return 0;
+	return memchr(image, '.', n) != NULL || memchr(image, ':', n) != NULL ||
+	    (n == 9 && strncmp(image, "localhost", n) == 0);
+}

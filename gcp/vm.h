@@ -78,6 +78,31 @@ struct vm_job *vm_job_start(struct gce *, enum vm_verb,
  * on. */
 void vm_job_cancel(struct vm_job *);
 
+/* vm_setup.c: what the options alone do not say (tui/opts.c fills it). */
+struct vm_setup {
+	const char	*identity;	/* ssh.identity; "" for our own key */
+	const char	*workspace_dir;
+	const char	*agent_image;
+	long		 idle_shutdown_minutes;
+	long		 ssh_max_sessions;
+	int		 role_storage, role_pubsub, role_secrets;
+};
+/*
+ * Completes o for a job: the key pair (made if missing), where host keys
+ * are pinned, the startup script and its metadata, the roles.  Returns 0,
+ * or -1 with *cause; vm_opts_release frees what it added.
+ */
+int vm_opts_prepare(struct vm_opts *, const struct vm_setup *, char **cause);
+void vm_opts_release(struct vm_opts *);
+/* The private key that reaches the VM; caller frees. */
+char *vm_key_path(const char *identity);
+/* Where the VM's host keys are pinned; caller frees. */
+char *vm_known_hosts_path(void);
+/* Whether this program made a VM (and has not deleted it since). */
+int vm_made(void);
+void vm_made_record(const char *project, const char *zone, const char *name);
+void vm_made_forget(void);
+
 /* "vm status" as text, the lines the CLI prints; caller frees. */
 char *vm_info_text(const struct vm_info *);
 

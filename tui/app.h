@@ -235,12 +235,10 @@ int app_gce_prepare(struct app *, char **cause);
 void app_gce_locate(struct app *);
 void app_gce_free(struct app *);
 struct gce *app_gce(struct app *, char **cause);
+/* The VM's options from the config, completed by vm_opts_prepare. */
 int app_vm_opts(struct app *, struct vm_opts *, char **cause);
-void app_vm_opts_free(struct vm_opts *);
 void app_gce_created(struct app *);
-void app_gce_deleted(struct app *);
 void app_use_gce(struct app *);
-int app_gce_pullable(const char *image);
 
 /* pane.c */
 struct pane *pane_new(struct app *, int n, const char *name);

@@ -13,6 +13,7 @@
 
 #include "config/config.h"
 #include "config/xmalloc.h"
+#include "gcp/docker.h"
 #include "gcp/gce.h"
 #include "gcp/vm.h"
 #include "tui/app.h"
@@ -184,7 +185,7 @@ vm_report_done(const char *error, const struct vm_info *info, void *arg)
 	if (error == NULL && verb == VM_CREATE)
 		app_gce_created(app);
 	if (error == NULL && verb == VM_DELETE)
-		app_gce_deleted(app);
+		vm_made_forget();
 	if (app->cli) {
 		if (error != NULL) {
 			fprintf(stderr, "sandbox-tui: %s: %s\n", app->vm_label,
@@ -201,7 +202,7 @@ vm_report_done(const char *error, const struct vm_info *info, void *arg)
 			    config_str(app->cfg, "gcp.ssh_user"), info->ip,
 			    config_int(app->cfg, "gcp.ssh_port"));
 			/* A new VM has no image a registry did not give it. */
-			if (verb == VM_CREATE && !app_gce_pullable(
+			if (verb == VM_CREATE && !docker_image_pullable(
 			    config_str(app->cfg, "agents.image")))
 				fprintf(stderr, "sandbox-tui: next: sandbox-tui "
 				    "image build (makes %s on the VM), then "
@@ -262,7 +263,7 @@ vm_run(struct app *app, const struct vm_args *a, char **cause)
 	app->vm_label = xasprintf("vm %s", vm_verb_name(a->verb));
 	app->vm_verb = (int)a->verb;
 	app->vm_job = vm_job_start(g, a->verb, &o, &rep, app);
-	app_vm_opts_free(&o);
+	vm_opts_release(&o);
 	if (!app->cli) {
 		app_operation(app, APP_OP_VM, "%s: starting", app->vm_label);
 	}

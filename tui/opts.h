@@ -11,9 +11,15 @@
 struct config;
 struct agents_opts;
 struct image_args;
+struct gce_opts;
+struct vm_opts;
+struct vm_setup;
 
 void opts_agents(struct config *, struct agents_opts *);
 /* What the command line left unsaid, and the tags and certificates. */
 void opts_image(struct config *, struct image_args *);
+void opts_gce(struct config *, struct gce_opts *);
+/* The VM's options; vm_opts_prepare (gcp/vm.h) completes them. */
+void opts_vm(struct config *, struct vm_opts *, struct vm_setup *);
 
 #endif
