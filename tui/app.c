@@ -17,9 +17,14 @@
 #include "gcp/image_build.h"
 #include "gcp/loop.h"
 #include "tui/app.h"
+#include "tui/app_gce.h"
 #include "tui/attention.h"
 #include "tui/cmd.h"
+#include "tui/cmd_agents.h"
 #include "tui/logs.h"
+#include "tui/mode.h"
+#include "tui/pane.h"
+#include "tui/prompt.h"
 #include "vt/vt.h"
 
 #define APP_BACKOFF_MIN_MS	1000
@@ -85,7 +90,7 @@ app_free(struct app *app)
 	free(app->message);
 	for (i = 0; i < APP_OP_N; i++)
 		free(app->operation[i]);
-	prompt_free(&app->prompt);
+	prompt_free(app);
 }
 
 void
@@ -290,11 +295,10 @@ app_conn_state(struct conn *c, void *arg)
 		app->reconnect_ms = APP_BACKOFF_MIN_MS;
 		free(app->conn_error);
 		app->conn_error = NULL;
-		if (app->mode == MODE_HOSTKEY || app->prompt.done ==
-		    app_hostkey_done) {
-			app->prompt.done = NULL;
+		/* A host key question has no answer to wait for now. */
+		if (prompt_drop(app, app_hostkey_done) ||
+		    app->mode == MODE_HOSTKEY)
 			mode_set(app, MODE_GRID);
-		}
 		app_list_agents(app);
 		break;
 	case CONN_HOSTKEY:
@@ -428,10 +432,8 @@ app_drop_conn(struct app *app)
 	app->list_again = 0;
 	loop_timer_cancel(app->loop, app->refresh_timer);
 	app->refresh_timer = 0;
-	if (app->mode == MODE_HOSTKEY || app->prompt.done == app_hostkey_done) {
-		app->prompt.done = NULL;
+	if (prompt_drop(app, app_hostkey_done) || app->mode == MODE_HOSTKEY)
 		mode_set(app, MODE_GRID);
-	}
 	loop_timer_cancel(app->loop, app->reconnect_timer);
 	app->reconnect_timer = 0;
 	loop_timer_cancel(app->loop, app->tick_timer);

@@ -1,8 +1,10 @@
 /*
- * The application state, private to tui/.  One struct app is created by
- * main() and passed down; it owns the loop, the config, the connection and
- * the panes.  Handlers only change state and set dirty flags; draw.c turns
- * that state into one screen update per frame.
+ * The application state that tui/'s files share, and app.c's functions
+ * (the connection, the agent list, messages).  One struct app is created
+ * by main() and passed down; it owns the loop, the config, the connection
+ * and the panes.  Handlers only change state and set dirty flags; draw.c
+ * turns that state into one screen update per frame.  Each other file
+ * has its own header (pane.h, draw.h, mode.h, prompt.h, ...).
  */
 #ifndef SANDBOX_TUI_APP_H
 #define SANDBOX_TUI_APP_H
@@ -10,61 +12,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config/keys.h"
 #include "layouts/grid.h"
 
 struct app;
-struct input_decoder;
+struct input;
 struct loop;
 struct config;
 struct conn;
 struct chan;
-struct vt;
-
-enum pane_link {
-	PANE_DETACHED,		/* no channel: agent not running, or no connection */
-	PANE_ATTACHING,		/* channel opened, waiting for output */
-	PANE_ATTACHED,
-};
-
-struct pane {
-	struct app	*app;
-	uint64_t	 id;		/* async work refers to panes by id */
-	int		 n;		/* agent number */
-	char		*name;		/* sandbox-agent-NN */
-	char		*state;		/* docker state: running, exited, ... */
-	char		*status;	/* docker status text */
-	int		 exit_code;
-	int		 gone;		/* no longer listed by docker */
-
-	struct vt	*vt;
-	struct chan	*chan;
-	enum pane_link	 link;
-	char		*closed_reason;	/* why the last channel ended */
-	uint64_t	 nudge_timer;
-	int		 nudge_step;
-
-	struct grid_rect rect;		/* outer box, set by layout */
-	int		 visible;	/* on the current page (or zoomed) */
-	int		 activity;	/* output while not focused */
-	int		 bell;
-
-	size_t		 frame_bytes;	/* fed since the last frame */
-	int		 paused;	/* flow control: channel paused until drawn */
-	int		 dirty_border;
-	int		 replayed;	/* its recent output was shown */
-	/* Keys typed before docker attach is listening (see pane.c). */
-	int		 holding;
-	char		*hold_buf;
-	size_t		 hold_len;
-	uint64_t	 hold_timer;
-
-	/* Waiting for input (attention.c). */
-	int64_t		 last_output;	/* loop_now() of the last byte */
-	uint64_t	 idle_timer;
-	int		 waiting;	/* still and showing a prompt */
-	int		 told;		/* Claude Code's hook said it waits */
-};
+struct logs;
+struct pane;
+struct prompt;
 
 enum app_mode {
 	MODE_GRID,
@@ -75,17 +33,6 @@ enum app_mode {
 	MODE_HOSTKEY,		/* asking whether to trust an unknown host key */
 	MODE_LOGS,		/* full-screen logs view (logs.c) */
 	MODE_SYNC,		/* next line typed goes to every agent */
-};
-
-struct prompt {
-	char	*buf;
-	size_t	 len, cap;
-	size_t	 cursor;		/* byte offset */
-	char	*label;
-	/* What to do with the line (NULL when cancelled); no done runs it
-	 * as a command. */
-	void	(*done)(struct app *, const char *line);
-	enum app_mode back;		/* mode to return to */
 };
 
 /* Who shows progress in the status bar: each may run beside the others. */
@@ -141,7 +88,7 @@ struct app {
 	uint64_t	 message_timer;
 	/* Long-running operations shown in the bar, one slot each. */
 	char		*operation[APP_OP_N];
-	struct prompt	 prompt;
+	struct prompt	*prompt;	/* prompt.c's own */
 	int		 help_offset;
 	struct logs	*logs;		/* the logs view, when open */
 	struct attention *attention;	/* compiled patterns (attention.c) */
@@ -151,10 +98,7 @@ struct app {
 	uint64_t	 frame_timer;
 	int		 frame_due;
 
-	/* Terminal input (input.c): its decoder and the quiet-time timer
-	 * that makes a lone ESC the Escape key or ends a lost paste. */
-	struct input_decoder	*decoder;
-	uint64_t	 esc_timer;
+	struct input	*input;		/* input.c's own */
 
 	/* Agent operations (cmd_agents.c): one at a time. */
 	struct agents_op *op;
@@ -228,88 +172,7 @@ int app_open_conn(struct app *, const char *target, const char *identity,
 	    const char *known_hosts, int pinned, char **cause);
 void app_schedule_reconnect(struct app *);
 
-/* app_gce.c */
-struct vm_opts;
-int app_gce_wanted(struct app *);
-int app_gce_prepare(struct app *, char **cause);
-void app_gce_locate(struct app *);
-void app_gce_free(struct app *);
-struct gce *app_gce(struct app *, char **cause);
-/* The VM's options from the config, completed by vm_opts_prepare. */
-int app_vm_opts(struct app *, struct vm_opts *, char **cause);
-void app_gce_created(struct app *);
+/* Connects to the VM this program made (after vm create or start). */
 void app_use_gce(struct app *);
-
-/* pane.c */
-struct pane *pane_new(struct app *, int n, const char *name);
-void pane_free(struct app *, struct pane *);
-void pane_attach(struct app *, struct pane *);
-void pane_detach(struct app *, struct pane *, const char *reason);
-void pane_replay(struct app *, struct pane *);
-void pane_set_size(struct app *, struct pane *, int rows, int cols);
-void pane_write(struct pane *, const char *, size_t);
-void pane_frame_done(struct app *);
-
-/* draw.c */
-void draw_init(struct app *);
-void draw_end(struct app *);
-void draw_frame(struct app *);
-void draw_request(struct app *);
-int draw_prepare(void *);
-
-/* colour.c */
-void colour_init(void);
-int colour_pair(int fg, int bg);
-int colour_from_vt(const void *vt_color, int is_fg);
-struct vt_color;
-int colour_map(const struct vt_color *, int ncolours);
-
-/* input.c */
-void input_init(struct app *);
-void input_end(struct app *);
-
-/* mode.c */
-void mode_key(struct app *, key_code);
-void mode_paste(struct app *, const char *, size_t);
-void mode_mouse(struct app *, int button, int pressed, int x, int y,
-	    unsigned mods, int motion);
-void mode_set(struct app *, enum app_mode);
-void mode_sync_start(struct app *);
-
-/* prompt.c */
-void prompt_open(struct app *, const char *label, const char *initial,
-	    void (*done)(struct app *, const char *));
-void prompt_key(struct app *, key_code);
-void prompt_free(struct prompt *);
-
-/* help.c */
-char **help_lines(struct app *, size_t *n);
-
-/* cmd_agents.c */
-int cmd_agents(struct app *, int, char **, char **);
-int cmd_agents_check(int, char **, char **);
-int cmd_scale(struct app *, int, char **, char **);
-int cmd_logs(struct app *, int, char **, char **);
-int cmd_logs_check(int, char **, char **);
-int cmd_sync_input(struct app *, int, char **, char **);
-void cmd_agents_free(struct app *);
-
-/* cmd_export.c */
-int cmd_export(struct app *, int, char **, char **);
-int cmd_export_check(int, char **, char **);
-
-/* cmd_image.c */
-int cmd_image(struct app *, int, char **, char **);
-int cmd_image_check(int, char **, char **);
-
-/* cmd_vm.c */
-int cmd_vm(struct app *, int, char **, char **);
-int cmd_vm_check(int, char **, char **);
-
-/* cli.c */
-int cli_main(struct config *, int argc, char **argv);
-
-/* status.c */
-char *status_text(struct app *, char **right);
 
 #endif

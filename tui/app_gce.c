@@ -18,6 +18,7 @@
 #include "gcp/gce.h"
 #include "gcp/vm.h"
 #include "tui/app.h"
+#include "tui/app_gce.h"
 #include "tui/opts.h"
 
 /* gce when asked for, or (auto) when a project is set or we made a VM. */

@@ -13,6 +13,7 @@
 #include "config/xmalloc.h"
 #include "gcp/loop.h"
 #include "tui/app.h"
+#include "tui/cli.h"
 #include "tui/cmd.h"
 
 #define CLI_EXIT_USAGE 2

@@ -17,8 +17,12 @@
 #include "gcp/agents.h"
 #include "tui/app.h"
 #include "tui/cmd.h"
+#include "tui/cmd_agents.h"
 #include "tui/logs.h"
+#include "tui/mode.h"
 #include "tui/opts.h"
+#include "tui/pane.h"
+#include "tui/prompt.h"
 
 enum agents_sub {
 	SUB_LIST,

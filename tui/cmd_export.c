@@ -22,6 +22,7 @@
 #include "gcp/agents.h"
 #include "tui/app.h"
 #include "tui/cmd.h"
+#include "tui/cmd_export.h"
 
 enum export_kind { EXPORT_SSH, EXPORT_GHOSTTY, EXPORT_TMUX, EXPORT_COMPOSE };
 

@@ -11,6 +11,13 @@
 #include "gcp/docker.h"
 #include "tui/app.h"
 #include "tui/cmd.h"
+#include "tui/cmd_agents.h"
+#include "tui/cmd_export.h"
+#include "tui/cmd_image.h"
+#include "tui/cmd_vm.h"
+#include "tui/mode.h"
+#include "tui/pane.h"
+#include "tui/prompt.h"
 #include "vt/vt.h"
 
 static int

@@ -22,6 +22,7 @@
 #include "gcp/image_build.h"
 #include "tui/app.h"
 #include "tui/cmd.h"
+#include "tui/cmd_image.h"
 #include "tui/opts.h"
 
 #define IMAGE_USAGE "usage: image build [--only base|agent] [--no-cache] " \

@@ -17,7 +17,10 @@
 #include "gcp/gce.h"
 #include "gcp/vm.h"
 #include "tui/app.h"
+#include "tui/app_gce.h"
 #include "tui/cmd.h"
+#include "tui/cmd_vm.h"
+#include "tui/prompt.h"
 
 #define VM_MENU	"vm create|start|stop|delete|status|schedule: "
 

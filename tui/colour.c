@@ -8,6 +8,7 @@
 #include <limits.h>
 
 #include "tui/app.h"
+#include "tui/colour.h"
 #include "vt/vt.h"
 
 static const unsigned char colour_ansi16[16][3] = {

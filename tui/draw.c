@@ -14,7 +14,13 @@
 #include "config/xmalloc.h"
 #include "gcp/loop.h"
 #include "tui/app.h"
+#include "tui/colour.h"
+#include "tui/draw.h"
+#include "tui/help.h"
 #include "tui/logs.h"
+#include "tui/pane.h"
+#include "tui/prompt.h"
+#include "tui/status.h"
 #include "vt/vt.h"
 
 #define DRAW_FOCUS_COLOUR	COLOR_GREEN
@@ -271,8 +277,7 @@ draw_status(struct app *app)
 	move(y, 0);
 	hline(' ', app->cols);
 	if (app->mode == MODE_PROMPT || app->mode == MODE_HOSTKEY) {
-		char *line = xasprintf("%s%.*s", app->prompt.label,
-		    (int)app->prompt.len, app->prompt.buf);
+		char *line = prompt_line(app);
 
 		draw_text(y, 0, line, app->cols);
 		free(line);
@@ -335,8 +340,7 @@ draw_cursor(struct app *app)
 	int		 row, col, visible;
 
 	if (app->mode == MODE_PROMPT || app->mode == MODE_HOSTKEY) {
-		int w = (int)strlen(app->prompt.label) +
-		    (int)app->prompt.cursor;
+		int w = prompt_cursor(app);
 
 		move(app->lines - 1, w < app->cols ? w : app->cols - 1);
 		curs_set(1);
@@ -379,7 +383,7 @@ draw_frame(struct app *app)
 		goto out;
 	}
 	if (app->logs != NULL && (app->mode == MODE_LOGS ||
-	    (app->mode == MODE_PROMPT && app->prompt.back == MODE_LOGS))) {
+	    (app->mode == MODE_PROMPT && prompt_over_logs(app)))) {
 		logs_draw(app);
 		if (app->mode == MODE_PROMPT)
 			draw_status(app);

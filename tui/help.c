@@ -9,6 +9,7 @@
 #include "config/xmalloc.h"
 #include "tui/app.h"
 #include "tui/cmd.h"
+#include "tui/help.h"
 
 static void
 help_add(char ***lines, size_t *n, char *line)

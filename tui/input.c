@@ -2,7 +2,8 @@
  * Terminal input: the bytes the user's terminal sends, decoded into keys,
  * mouse events and pastes by input_decode.c.  We read fd 0 ourselves
  * instead of using curses' getch() so nothing blocks, paste and SGR mouse
- * reports arrive whole, and every key can be re-encoded by the focused pane's terminal modes.
+ * reports arrive whole, and every key can be re-encoded by the focused
+ * pane's terminal modes.
  * A lone ESC becomes the Escape key only after a short quiet time, since it
  * also starts every escape sequence; a paste whose end never comes ends
  * after a long one (the decoder says which).
@@ -16,11 +17,21 @@
 
 #include "config/config.h"
 #include "config/keys.h"
+#include "config/xmalloc.h"
 #include "gcp/loop.h"
 #include "tui/app.h"
+#include "tui/input.h"
 #include "tui/input_decode.h"
+#include "tui/mode.h"
 
 #define INPUT_FD	0
+
+/* input.c's own state, behind app->input. */
+struct input {
+	struct input_decoder	*decoder;
+	/* Ends the quiet time: a lone ESC is Escape, a lost paste ends. */
+	uint64_t		 esc_timer;
+};
 
 static void
 input_key(key_code k, void *arg)
@@ -58,14 +69,15 @@ input_esc_timeout(void *arg)
 {
 	struct app	*app = arg;
 
-	app->esc_timer = 0;
-	input_decoder_flush(app->decoder);
+	app->input->esc_timer = 0;
+	input_decoder_flush(app->input->decoder);
 }
 
 static void
 input_readable(int fd, short revents, void *arg)
 {
 	struct app	*app = arg;
+	struct input	*in = app->input;
 	char		 buf[4096];
 	ssize_t		 n;
 	int		 wait = 0;
@@ -82,14 +94,14 @@ input_readable(int fd, short revents, void *arg)
 			app_quit(app, 0);
 			return;
 		}
-		loop_timer_cancel(app->loop, app->esc_timer);
-		app->esc_timer = 0;
-		wait = input_decoder_feed(app->decoder, buf, (size_t)n);
+		loop_timer_cancel(app->loop, in->esc_timer);
+		in->esc_timer = 0;
+		wait = input_decoder_feed(in->decoder, buf, (size_t)n);
 		if (app->quit || (size_t)n < sizeof buf / 2)
 			break;
 	}
-	if (wait != 0 && !app->quit && app->esc_timer == 0)
-		app->esc_timer = loop_timer_add(app->loop, wait,
+	if (wait != 0 && !app->quit && in->esc_timer == 0)
+		in->esc_timer = loop_timer_add(app->loop, wait,
 		    input_esc_timeout, app);
 }
 
@@ -100,7 +112,8 @@ input_init(struct app *app)
 
 	if (fl >= 0)
 		fcntl(INPUT_FD, F_SETFL, fl | O_NONBLOCK);
-	app->decoder = input_decoder_new(&input_cb, app);
+	app->input = xcalloc(1, sizeof *app->input);
+	app->input->decoder = input_decoder_new(&input_cb, app);
 	/* Button, drag and SGR-encoded mouse reports; bracketed paste. */
 	if (config_bool(app->cfg, "ui.mouse"))
 		fputs("\033[?1000h\033[?1002h\033[?1006h", stdout);
@@ -115,10 +128,12 @@ input_end(struct app *app)
 	int	fl = fcntl(INPUT_FD, F_GETFL);
 
 	loop_fd_del(app->loop, INPUT_FD);
-	loop_timer_cancel(app->loop, app->esc_timer);
-	app->esc_timer = 0;
-	input_decoder_free(app->decoder);
-	app->decoder = NULL;
+	if (app->input != NULL) {
+		loop_timer_cancel(app->loop, app->input->esc_timer);
+		input_decoder_free(app->input->decoder);
+		free(app->input);
+		app->input = NULL;
+	}
 	fputs("\033[?1006l\033[?1002l\033[?1000l\033[?2004l", stdout);
 	fflush(stdout);
 	if (fl >= 0)

@@ -20,9 +20,12 @@
 #include "gcp/conn.h"
 #include "gcp/docker.h"
 #include "tui/app.h"
-#include "vt/logbuf.h"
+#include "tui/draw.h"
 #include "tui/logs.h"
 #include "tui/logs_private.h"
+#include "tui/mode.h"
+#include "tui/prompt.h"
+#include "vt/logbuf.h"
 
 #define LOGS_TAIL	1000
 

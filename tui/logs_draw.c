@@ -11,9 +11,10 @@
 
 #include "config/xmalloc.h"
 #include "tui/app.h"
-#include "vt/logbuf.h"
+#include "tui/colour.h"
 #include "tui/logs.h"
 #include "tui/logs_private.h"
+#include "vt/logbuf.h"
 #include "vt/vt.h"
 
 static int

@@ -20,7 +20,10 @@
 #include "gcp/docker.h"
 #include "gcp/loop.h"
 #include "tui/app.h"
+#include "tui/cli.h"
 #include "tui/cmd.h"
+#include "tui/draw.h"
+#include "tui/input.h"
 
 #define EXIT_USAGE 2
 

@@ -13,6 +13,9 @@
 #include "tui/app.h"
 #include "tui/cmd.h"
 #include "tui/logs.h"
+#include "tui/mode.h"
+#include "tui/pane.h"
+#include "tui/prompt.h"
 #include "vt/vt.h"
 
 void

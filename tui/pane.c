@@ -16,6 +16,8 @@
 #include "gcp/loop.h"
 #include "tui/app.h"
 #include "tui/attention.h"
+#include "tui/draw.h"
+#include "tui/pane.h"
 #include "vt/vt.h"
 
 #define PANE_NUDGE_MS		400

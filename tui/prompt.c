@@ -10,13 +10,29 @@
 #include "config/xmalloc.h"
 #include "tui/app.h"
 #include "tui/cmd.h"
+#include "tui/mode.h"
+#include "tui/prompt.h"
+
+struct prompt {
+	char	*buf;
+	size_t	 len, cap;
+	size_t	 cursor;		/* byte offset */
+	char	*label;
+	/* What to do with the line (NULL when cancelled); no done runs it
+	 * as a command. */
+	void	(*done)(struct app *, const char *line);
+	enum app_mode back;		/* mode to return to */
+};
 
 void
 prompt_open(struct app *app, const char *label, const char *initial,
     void (*done)(struct app *, const char *))
 {
-	struct prompt	*pr = &app->prompt;
+	struct prompt	*pr;
 
+	if (app->prompt == NULL)
+		app->prompt = xcalloc(1, sizeof *app->prompt);
+	pr = app->prompt;
 	free(pr->label);
 	pr->label = xstrdup(label);
 	pr->len = 0;
@@ -35,11 +51,51 @@ prompt_open(struct app *app, const char *label, const char *initial,
 }
 
 void
-prompt_free(struct prompt *pr)
+prompt_free(struct app *app)
 {
+	struct prompt	*pr = app->prompt;
+
+	if (pr == NULL)
+		return;
 	free(pr->buf);
 	free(pr->label);
-	memset(pr, 0, sizeof *pr);
+	free(pr);
+	app->prompt = NULL;
+}
+
+char *
+prompt_line(struct app *app)
+{
+	struct prompt	*pr = app->prompt;
+
+	if (pr == NULL)
+		return xstrdup("");
+	return xasprintf("%s%.*s", pr->label, (int)pr->len, pr->buf);
+}
+
+int
+prompt_cursor(struct app *app)
+{
+	struct prompt	*pr = app->prompt;
+
+	if (pr == NULL)
+		return 0;
+	return (int)strlen(pr->label) + (int)pr->cursor;
+}
+
+int
+prompt_over_logs(struct app *app)
+{
+	return app->prompt != NULL && app->prompt->back == MODE_LOGS;
+}
+
+int
+prompt_drop(struct app *app, void (*done)(struct app *, const char *))
+{
+	if (app->prompt == NULL || app->prompt->done != done)
+		return 0;
+	app->prompt->done = NULL;
+	return 1;
 }
 
 /* The longest line the prompt takes: a huge paste is cut there. */
@@ -90,7 +146,7 @@ prompt_next(struct prompt *pr, size_t at)
 static void
 prompt_finish(struct app *app, int accept)
 {
-	struct prompt	*pr = &app->prompt;
+	struct prompt	*pr = app->prompt;
 	char		*line = accept ? xstrndup(pr->buf != NULL ? pr->buf :
 	    "", pr->len) : NULL;
 	void		(*done)(struct app *, const char *) = pr->done;
@@ -111,7 +167,7 @@ prompt_finish(struct app *app, int accept)
 void
 prompt_key(struct app *app, key_code k)
 {
-	struct prompt	*pr = &app->prompt;
+	struct prompt	*pr = app->prompt;
 	size_t		 at;
 
 	app->status_dirty = 1;

@@ -12,6 +12,8 @@
 #include "gcp/loop.h"
 #include "tui/app.h"
 #include "tui/attention.h"
+#include "tui/pane.h"
+#include "tui/status.h"
 #include "vt/vt.h"
 
 /* " | vm create: booting | image build agent: step 3/9"; may be "". */

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "tui/app.h"
+#include "tui/colour.h"
 #include "vt/vt.h"
 
 static struct vt_color
