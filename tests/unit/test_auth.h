@@ -109,17 +109,12 @@ test_auth_rsa(char **pem)
 	return pkey;
 }
 
-/* A service account key file as Google's console writes it. */
+/* A credentials file's text: o, with token_uri when given; frees o. */
 static inline char *
-test_auth_sa_json(const char *pem, const char *token_uri)
+test_auth_json_text(json_t *o, const char *token_uri)
 {
-	json_t	*o;
 	char	*text;
 
-	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}",
-	    "type", "service_account", "project_id", "proj-1",
-	    "private_key_id", "kid-1", "private_key", pem,
-	    "client_email", TEST_AUTH_EMAIL, "client_id", "1234");
 	assert_non_null(o);
 	if (token_uri != NULL)
 		json_object_set_new(o, "token_uri", json_string(token_uri));
@@ -129,24 +124,25 @@ test_auth_sa_json(const char *pem, const char *token_uri)
 	return text;
 }
 
+/* A service account key file as Google's console writes it. */
+static inline char *
+test_auth_sa_json(const char *pem, const char *token_uri)
+{
+	return test_auth_json_text(json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}",
+	    "type", "service_account", "project_id", "proj-1",
+	    "private_key_id", "kid-1", "private_key", pem,
+	    "client_email", TEST_AUTH_EMAIL, "client_id", "1234"), token_uri);
+}
+
+/* User credentials as `gcloud auth application-default login` writes them. */
 static inline char *
 test_auth_user_json(const char *token_uri)
 {
-	json_t	*o;
-	char	*text;
-
-	o = json_pack("{s:s, s:s, s:s, s:s, s:s}",
+	return test_auth_json_text(json_pack("{s:s, s:s, s:s, s:s, s:s}",
 	    "type", "authorized_user", "client_id", "cid.apps",
 	    "client_secret", TEST_AUTH_CSECRET,
 	    "refresh_token", TEST_AUTH_REFRESH,
-	    "quota_project_id", "quota-proj");
-	assert_non_null(o);
-	if (token_uri != NULL)
-		json_object_set_new(o, "token_uri", json_string(token_uri));
-	text = json_dumps(o, JSON_INDENT(2));
-	assert_non_null(text);
-	json_decref(o);
-	return text;
+	    "quota_project_id", "quota-proj"), token_uri);
 }
 
 /* Decodes base64url (no padding); caller frees; *len its length. */
