@@ -14,8 +14,8 @@
  * launcher's command line), the keybind actions new_split, goto_split,
  * toggle_split_zoom, equalize_splits, and from Ghostty.sdef the AppleScript
  * commands new surface configuration, new window, split, perform action and
- * focus.  tests/unit/test_export.c holds the same lists and fails if any
- * other name appears.
+ * focus.  tests/unit/test_export_syntax.c holds the same lists and fails
+ * if any other name appears.
  */
 
 #include <stdio.h>

@@ -16,7 +16,7 @@
  * the erased cells look the same.  Any other byte disarms it, and every
  * byte that is not part of plain lines goes to libvterm unchanged.  The
  * result is the same cells, scrollback and cursor as feeding libvterm
- * directly; test_vt.c checks this against vt_set_fast(vt, 0).
+ * directly; test_vt_fast.c checks this against vt_set_fast(vt, 0).
  */
 
 #include <stdio.h>

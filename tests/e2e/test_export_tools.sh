@@ -336,7 +336,8 @@ if command -v ghostty >/dev/null 2>&1; then
 	fi
 else
 	echo "# skip: ghostty is not installed; the config keys and actions" \
-	    "are checked against ghostty's documented lists in test_export"
+	    "are checked against ghostty's documented lists in" \
+	    "test_export_syntax"
 fi
 if command -v osacompile >/dev/null 2>&1; then
 	if osacompile -o "$T_TMP/grid.scpt" "$GH/grid.applescript" \

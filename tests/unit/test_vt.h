@@ -1,10 +1,12 @@
 /*
  * What the vt/ unit tests share: an output callback that collects what the
- * terminal answers, and readers of a row's text.  Include after cmocka.h.
+ * terminal answers, readers of a row's text, and a seeded generator for
+ * the random tests.  Include after cmocka.h.
  */
 #ifndef SANDBOX_TUI_TEST_VT_H
 #define SANDBOX_TUI_TEST_VT_H
 
+#include <stdint.h>
 #include <string.h>
 
 #include "vt/vt.h"
@@ -67,6 +69,16 @@ test_vt_expect_out(struct test_vt_out *out, const char *want, size_t len)
 	assert_int_equal(out->len, len);
 	assert_memory_equal(out->buf, want, len);
 	out->len = 0;
+}
+
+/* xorshift64: the same pseudo-random sequence from the same seed. */
+static inline uint64_t
+test_vt_rand(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
 }
 
 #endif
