@@ -20,6 +20,8 @@
 
 #include <stddef.h>
 
+#include "gcp/docker.h"
+
 struct export_agent {
 	int		 n;		/* 1..AGENT_MAX */
 	const char	*name;		/* sandbox-agent-NN, NN = n */
@@ -46,17 +48,11 @@ struct export_ctx {
 	const struct export_agent *agents;
 	size_t		 nagents;
 
-	/* For compose: what `agents start` gives docker run. */
-	const char	*image;
-	char *const	*command;	/* words after the image, or */
-	int		 ncommand;	/* 0: the image's own command */
-	long long	 memory;	/* bytes; also memory + swap */
-	long		 cpus_milli;	/* 1250 = 1.25 CPUs */
-	long		 pids_limit;
-	const char	*workspace_dir;	/* agent-NN is mounted from it */
-	const char	*settings_file;	/* read-only; NULL: none */
-	const char	*env_file;	/* named, never read; or NULL */
-	const char	*version;	/* the sandbox-tui.version label */
+	/*
+	 * What `agents start` gives docker run (gcp/docker.h), for compose;
+	 * every export names spec.version.  The env file is named, never read.
+	 */
+	struct agent_spec spec;
 
 	const char	*self;		/* sandbox-tui's path, or NULL */
 };

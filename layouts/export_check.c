@@ -269,56 +269,57 @@ export_ssh_ok(const struct export_ctx *ctx, char **cause)
 static int
 export_compose_ok(const struct export_ctx *ctx, char **cause)
 {
-	char	what[32];
-	int	i;
+	const struct agent_spec	*s = &ctx->spec;
+	char			 what[32];
+	int			 i;
 
-	if (!export_word_ok(ctx->image, EXPORT_ALNUM "._/:@-") ||
-	    strlen(ctx->image) > EXPORT_IMAGE_MAX)
-		return export_bad(cause, "image", ctx->image,
+	if (!export_word_ok(s->image, EXPORT_ALNUM "._/:@-") ||
+	    strlen(s->image) > EXPORT_IMAGE_MAX)
+		return export_bad(cause, "image", s->image,
 		    "not a valid image name");
-	if (ctx->ncommand < 0 || (ctx->ncommand > 0 && ctx->command == NULL)) {
+	if (s->ncommand < 0 || (s->ncommand > 0 && s->command == NULL)) {
 		if (cause != NULL)
 			*cause = xstrdup("command: bad word count");
 		return -1;
 	}
-	for (i = 0; i < ctx->ncommand; i++) {
+	for (i = 0; i < s->ncommand; i++) {
 		snprintf(what, sizeof what, "command word %d", i + 1);
-		if (ctx->command[i] == NULL ||
-		    !export_utf8_ok(ctx->command[i]))
-			return export_bad(cause, what, ctx->command[i],
+		if (s->command[i] == NULL ||
+		    !export_utf8_ok(s->command[i]))
+			return export_bad(cause, what, s->command[i],
 			    "missing or not valid UTF-8");
 	}
-	if (ctx->memory < EXPORT_MEMORY_MIN ||
-	    ctx->memory > EXPORT_MEMORY_MAX) {
+	if (s->memory < EXPORT_MEMORY_MIN ||
+	    s->memory > EXPORT_MEMORY_MAX) {
 		if (cause != NULL)
 			*cause = xasprintf("memory %lld: not between 6MiB and "
-			    "1TiB", ctx->memory);
+			    "1TiB", s->memory);
 		return -1;
 	}
-	if (ctx->cpus_milli < EXPORT_CPUS_MIN ||
-	    ctx->cpus_milli > EXPORT_CPUS_MAX) {
+	if (s->cpus_milli < EXPORT_CPUS_MIN ||
+	    s->cpus_milli > EXPORT_CPUS_MAX) {
 		if (cause != NULL)
 			*cause = xasprintf("cpus %ld/1000: not between 0.01 "
-			    "and 1024", ctx->cpus_milli);
+			    "and 1024", s->cpus_milli);
 		return -1;
 	}
-	if (ctx->pids_limit < 1 || ctx->pids_limit > EXPORT_PIDS_MAX) {
+	if (s->pids_limit < 1 || s->pids_limit > EXPORT_PIDS_MAX) {
 		if (cause != NULL)
 			*cause = xasprintf("pids_limit %ld: not between 1 and "
-			    "%ld", ctx->pids_limit, EXPORT_PIDS_MAX);
+			    "%ld", s->pids_limit, EXPORT_PIDS_MAX);
 		return -1;
 	}
-	if (export_workspace_ok(ctx->workspace_dir, cause) != 0)
+	if (export_workspace_ok(s->workspace_dir, cause) != 0)
 		return -1;
-	if (ctx->settings_file != NULL && export_path_ok("settings_file",
-	    ctx->settings_file, EXPORT_PATH_ABS, cause) != 0)
+	if (s->settings_file != NULL && export_path_ok("settings_file",
+	    s->settings_file, EXPORT_PATH_ABS, cause) != 0)
 		return -1;
-	if (ctx->env_file != NULL && export_path_ok("env_file",
-	    ctx->env_file, EXPORT_PATH_ABS, cause) != 0)
+	if (s->env_file != NULL && export_path_ok("env_file",
+	    s->env_file, EXPORT_PATH_ABS, cause) != 0)
 		return -1;
-	if (ctx->version == NULL || *ctx->version == '\0' ||
-	    export_has_control(ctx->version) || !export_utf8_ok(ctx->version))
-		return export_bad(cause, "version", ctx->version,
+	if (s->version == NULL || *s->version == '\0' ||
+	    export_has_control(s->version) || !export_utf8_ok(s->version))
+		return export_bad(cause, "version", s->version,
 		    "missing, or not one line of UTF-8");
 	return 0;
 }
@@ -334,9 +335,10 @@ export_check(const struct export_ctx *ctx, int need, const char *what,
 	    !export_utf8_ok(ctx->self)))
 		export_bad(&inner, "program path", ctx->self,
 		    "not one line of UTF-8");
-	else if (ctx->version != NULL && (export_has_control(ctx->version) ||
-	    !export_utf8_ok(ctx->version)))
-		export_bad(&inner, "version", ctx->version,
+	else if (ctx->spec.version != NULL &&
+	    (export_has_control(ctx->spec.version) ||
+	    !export_utf8_ok(ctx->spec.version)))
+		export_bad(&inner, "version", ctx->spec.version,
 		    "not one line of UTF-8");
 	else if (export_agents_ok(ctx, &inner) != 0)
 		;

@@ -123,12 +123,12 @@ export_compose_service(struct strbuf *b, const struct export_ctx *ctx,
 	s = xasprintf("agent-%02d", a->n);
 	export_compose_kv(b, 4, "hostname", s);
 	free(s);
-	export_compose_kv(b, 4, "image", ctx->image);
+	export_compose_kv(b, 4, "image", ctx->spec.image);
 	export_compose_kv(b, 4, "pull_policy", "never");
-	if (ctx->ncommand > 0) {
+	if (ctx->spec.ncommand > 0) {
 		strbuf_add(b, "    command:\n");
-		for (i = 0; i < ctx->ncommand; i++)
-			export_compose_item(b, 6, ctx->command[i]);
+		for (i = 0; i < ctx->spec.ncommand; i++)
+			export_compose_item(b, 6, ctx->spec.command[i]);
 	}
 	strbuf_add(b, "    init: true\n");
 	strbuf_add(b, "    stdin_open: true\n");
@@ -138,9 +138,9 @@ export_compose_service(struct strbuf *b, const struct export_ctx *ctx,
 	export_compose_item(b, 6, "ALL");
 	strbuf_add(b, "    security_opt:\n");
 	export_compose_item(b, 6, "no-new-privileges:true");
-	strbuf_printf(b, "    pids_limit: %ld\n", ctx->pids_limit);
-	strbuf_printf(b, "    mem_limit: %lld\n", ctx->memory);
-	strbuf_printf(b, "    memswap_limit: %lld\n", ctx->memory);
+	strbuf_printf(b, "    pids_limit: %ld\n", ctx->spec.pids_limit);
+	strbuf_printf(b, "    mem_limit: %lld\n", ctx->spec.memory);
+	strbuf_printf(b, "    memswap_limit: %lld\n", ctx->spec.memory);
 	strbuf_printf(b, "    cpus: %s\n", cpus);
 	export_compose_kv(b, 4, "working_dir", "/workspace");
 	strbuf_add(b, "    environment:\n");
@@ -155,21 +155,21 @@ export_compose_service(struct strbuf *b, const struct export_ctx *ctx,
 	    AGENT_EVENTS_PATH, ws, a->n);
 	export_compose_item(b, 6, s);
 	free(s);
-	if (ctx->settings_file != NULL) {
+	if (ctx->spec.settings_file != NULL) {
 		s = xasprintf("%s:" AGENT_SETTINGS_PATH ":ro",
-		    ctx->settings_file);
+		    ctx->spec.settings_file);
 		export_compose_item(b, 6, s);
 		free(s);
 	}
-	if (ctx->env_file != NULL) {
+	if (ctx->spec.env_file != NULL) {
 		strbuf_add(b, "    env_file:\n");
-		export_compose_item(b, 6, ctx->env_file);
+		export_compose_item(b, 6, ctx->spec.env_file);
 	}
 	strbuf_add(b, "    labels:\n");
 	s = xasprintf("%d", a->n);
 	export_compose_kv(b, 6, AGENT_LABEL, s);
 	free(s);
-	export_compose_kv(b, 6, "sandbox-tui.version", ctx->version);
+	export_compose_kv(b, 6, "sandbox-tui.version", ctx->spec.version);
 }
 
 char *
@@ -185,10 +185,10 @@ export_compose_text(const struct export_ctx *ctx, char **cause)
 	    "compose", cause) != 0)
 		return NULL;
 	/* A volume's short syntax is SOURCE:TARGET[:MODE], as with -v. */
-	if (strchr(ctx->workspace_dir, ':') != NULL)
+	if (strchr(ctx->spec.workspace_dir, ':') != NULL)
 		bad = "workspace_dir";
-	else if (ctx->settings_file != NULL &&
-	    strchr(ctx->settings_file, ':') != NULL)
+	else if (ctx->spec.settings_file != NULL &&
+	    strchr(ctx->spec.settings_file, ':') != NULL)
 		bad = "settings_file";
 	if (bad != NULL) {
 		if (cause != NULL)
@@ -197,8 +197,8 @@ export_compose_text(const struct export_ctx *ctx, char **cause)
 		return NULL;
 	}
 	v = export_agents_sorted(ctx);
-	ws = export_compose_ws(ctx->workspace_dir);
-	cpus = docker_cpus(ctx->cpus_milli);
+	ws = export_compose_ws(ctx->spec.workspace_dir);
+	cpus = docker_cpus(ctx->spec.cpus_milli);
 
 	export_buf_by(&b, "#", ctx);
 	strbuf_add(&b, "# The agents running when it was made; running "

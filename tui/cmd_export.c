@@ -228,27 +228,28 @@ export_listed(const struct exec_result *r, void *arg)
 		ctx.control_dir = control = export_control_dir();
 		ctx.agents = ea;
 		ctx.nagents = n;
-		ctx.image = config_str(app->cfg, "agents.image");
+		ctx.spec.image = config_str(app->cfg, "agents.image");
 		if (words_split(config_str(app->cfg, "agents.command"), &nwords,
 		    &words, &cause) == 0) {
-			ctx.command = words;
-			ctx.ncommand = nwords;
+			ctx.spec.command = words;
+			ctx.spec.ncommand = nwords;
 		}
-		ctx.memory = config_size(app->cfg, "agents.memory");
-		ctx.cpus_milli = lround(config_float(app->cfg, "agents.cpus") *
-		    1000);
-		ctx.pids_limit = config_int(app->cfg, "agents.pids_limit");
-		ctx.workspace_dir = config_str(app->cfg, "agents.workspace_dir");
-		settings = xasprintf("%s/%s/%s", ctx.workspace_dir,
+		ctx.spec.memory = config_size(app->cfg, "agents.memory");
+		ctx.spec.cpus_milli = lround(config_float(app->cfg,
+		    "agents.cpus") * 1000);
+		ctx.spec.pids_limit = config_int(app->cfg, "agents.pids_limit");
+		ctx.spec.workspace_dir = config_str(app->cfg,
+		    "agents.workspace_dir");
+		settings = xasprintf("%s/%s/%s", ctx.spec.workspace_dir,
 		    AGENTS_STATE_DIR, AGENTS_SETTINGS_FILE);
-		ctx.settings_file = settings;
+		ctx.spec.settings_file = settings;
 		/* The env file exists on the target only with secrets. */
 		if (*config_str(app->cfg, "agents.api_key") != '\0' ||
 		    *config_str(app->cfg, "agents.env_secret") != '\0')
-			ctx.env_file = envf = xasprintf("%s/%s/%s",
-			    ctx.workspace_dir, AGENTS_STATE_DIR,
+			ctx.spec.env_file = envf = xasprintf("%s/%s/%s",
+			    ctx.spec.workspace_dir, AGENTS_STATE_DIR,
 			    AGENTS_ENV_FILE);
-		ctx.version = SANDBOX_TUI_VERSION;
+		ctx.spec.version = SANDBOX_TUI_VERSION;
 		path = job->path != NULL ? xstrdup(job->path) :
 		    export_default_path(job->kind);
 		if (cause == NULL)

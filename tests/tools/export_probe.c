@@ -91,12 +91,12 @@ main(int argc, char **argv)
 	ctx.port = 22;
 	ctx.user = "root";
 	ctx.control_dir = "/tmp";
-	ctx.image = "sandbox-agent:latest";
-	ctx.memory = 4LL << 30;
-	ctx.cpus_milli = 2000;
-	ctx.pids_limit = 512;
-	ctx.workspace_dir = "/tmp/sandbox-workspaces";
-	ctx.version = "probe";
+	ctx.spec.image = "sandbox-agent:latest";
+	ctx.spec.memory = 4LL << 30;
+	ctx.spec.cpus_milli = 2000;
+	ctx.spec.pids_limit = 512;
+	ctx.spec.workspace_dir = "/tmp/sandbox-workspaces";
+	ctx.spec.version = "probe";
 	ctx.agents = agents;
 
 	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
@@ -138,27 +138,27 @@ main(int argc, char **argv)
 			agents[na].name = names[na];
 			na++;
 		} else if (strcmp(a, "--image") == 0)
-			ctx.image = probe_arg(argc, argv, &i);
+			ctx.spec.image = probe_arg(argc, argv, &i);
 		else if (strcmp(a, "--command") == 0) {
-			if (ctx.ncommand == PROBE_MAX_WORDS)
+			if (ctx.spec.ncommand == PROBE_MAX_WORDS)
 				probe_usage();
-			words[ctx.ncommand++] = (char *)probe_arg(argc, argv,
-			    &i);
-			ctx.command = words;
+			words[ctx.spec.ncommand++] = (char *)probe_arg(argc,
+			    argv, &i);
+			ctx.spec.command = words;
 		} else if (strcmp(a, "--memory") == 0)
-			ctx.memory = atoll(probe_arg(argc, argv, &i));
+			ctx.spec.memory = atoll(probe_arg(argc, argv, &i));
 		else if (strcmp(a, "--cpus-milli") == 0)
-			ctx.cpus_milli = atol(probe_arg(argc, argv, &i));
+			ctx.spec.cpus_milli = atol(probe_arg(argc, argv, &i));
 		else if (strcmp(a, "--pids") == 0)
-			ctx.pids_limit = atol(probe_arg(argc, argv, &i));
+			ctx.spec.pids_limit = atol(probe_arg(argc, argv, &i));
 		else if (strcmp(a, "--workspace") == 0)
-			ctx.workspace_dir = probe_arg(argc, argv, &i);
+			ctx.spec.workspace_dir = probe_arg(argc, argv, &i);
 		else if (strcmp(a, "--settings") == 0)
-			ctx.settings_file = probe_arg(argc, argv, &i);
+			ctx.spec.settings_file = probe_arg(argc, argv, &i);
 		else if (strcmp(a, "--env-file") == 0)
-			ctx.env_file = probe_arg(argc, argv, &i);
+			ctx.spec.env_file = probe_arg(argc, argv, &i);
 		else if (strcmp(a, "--version") == 0)
-			ctx.version = probe_arg(argc, argv, &i);
+			ctx.spec.version = probe_arg(argc, argv, &i);
 		else if (strcmp(a, "--self") == 0)
 			ctx.self = probe_arg(argc, argv, &i);
 		else

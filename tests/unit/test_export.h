@@ -54,16 +54,17 @@ test_export_ssh_ctx(struct export_ctx *ctx)
 	ctx->ssh_config = TEST_EXPORT_SSH_CONFIG;
 	ctx->agents = test_export_ssh_agents;
 	ctx->nagents = TEST_EXPORT_N(test_export_ssh_agents);
-	ctx->image = "europe-docker.pkg.dev/p/r/sandbox-agent:1.4";
-	ctx->command = test_export_command;
-	ctx->ncommand = TEST_EXPORT_N(test_export_command);
-	ctx->memory = 4LL << 30;
-	ctx->cpus_milli = 1500;
-	ctx->pids_limit = 512;
-	ctx->workspace_dir = "/home/agent/sandbox ws $X/";
-	ctx->settings_file = "/home/agent/.config/sandbox-tui/settings.json";
-	ctx->env_file = "/home/agent/.config/sandbox-tui/agents.env";
-	ctx->version = "1.2.3-test";
+	ctx->spec.image = "europe-docker.pkg.dev/p/r/sandbox-agent:1.4";
+	ctx->spec.command = test_export_command;
+	ctx->spec.ncommand = TEST_EXPORT_N(test_export_command);
+	ctx->spec.memory = 4LL << 30;
+	ctx->spec.cpus_milli = 1500;
+	ctx->spec.pids_limit = 512;
+	ctx->spec.workspace_dir = "/home/agent/sandbox ws $X/";
+	ctx->spec.settings_file =
+	    "/home/agent/.config/sandbox-tui/settings.json";
+	ctx->spec.env_file = "/home/agent/.config/sandbox-tui/agents.env";
+	ctx->spec.version = "1.2.3-test";
 	ctx->self = "/usr/local/bin/sandbox-tui";
 }
 
@@ -74,12 +75,12 @@ test_export_local_ctx(struct export_ctx *ctx)
 	ctx->local = 1;
 	ctx->agents = test_export_local_agents;
 	ctx->nagents = TEST_EXPORT_N(test_export_local_agents);
-	ctx->image = "sandbox-agent:dev";
-	ctx->memory = 2LL << 30;
-	ctx->cpus_milli = 1000;
-	ctx->pids_limit = 256;
-	ctx->workspace_dir = "/srv/sandbox/ws";
-	ctx->version = "1.2.3-test";
+	ctx->spec.image = "sandbox-agent:dev";
+	ctx->spec.memory = 2LL << 30;
+	ctx->spec.cpus_milli = 1000;
+	ctx->spec.pids_limit = 256;
+	ctx->spec.workspace_dir = "/srv/sandbox/ws";
+	ctx->spec.version = "1.2.3-test";
 }
 
 /* The bytes of the file at path (caller frees), or NULL. */

@@ -137,58 +137,58 @@ static const struct test_export_bad test_export_bad_ssh[] = {
 
 static void bad_image(struct export_ctx *c)
 {
-	c->image = "img; rm -rf /";
+	c->spec.image = "img; rm -rf /";
 }
 static void bad_ws_root(struct export_ctx *c)
 {
-	c->workspace_dir = "//";
+	c->spec.workspace_dir = "//";
 }
 static void bad_ws_dotdot(struct export_ctx *c)
 {
-	c->workspace_dir = "/srv/../etc";
+	c->spec.workspace_dir = "/srv/../etc";
 }
 static void bad_ws_rel(struct export_ctx *c)
 {
-	c->workspace_dir = "ws";
+	c->spec.workspace_dir = "ws";
 }
 static void bad_ws_colon(struct export_ctx *c)
 {
-	c->workspace_dir = "/srv/a:b";
+	c->spec.workspace_dir = "/srv/a:b";
 }
 static void bad_ws_nl(struct export_ctx *c)
 {
-	c->workspace_dir = "/srv/a\nb";
+	c->spec.workspace_dir = "/srv/a\nb";
 }
 static void bad_env_rel(struct export_ctx *c)
 {
-	c->env_file = "agents.env";
+	c->spec.env_file = "agents.env";
 }
 static void bad_settings_colon(struct export_ctx *c)
 {
-	c->settings_file = "/etc/a:b.json";
+	c->spec.settings_file = "/etc/a:b.json";
 }
 static void bad_memory(struct export_ctx *c)
 {
-	c->memory = 1024;
+	c->spec.memory = 1024;
 }
 static void bad_cpus(struct export_ctx *c)
 {
-	c->cpus_milli = 5;
+	c->spec.cpus_milli = 5;
 }
 static void bad_pids(struct export_ctx *c)
 {
-	c->pids_limit = 0;
+	c->spec.pids_limit = 0;
 }
 static void bad_version(struct export_ctx *c)
 {
-	c->version = NULL;
+	c->spec.version = NULL;
 }
 static void bad_command_utf8(struct export_ctx *c)
 {
 	static char *words[] = { "claude", "\xff\xfe" };
 
-	c->command = words;
-	c->ncommand = 2;
+	c->spec.command = words;
+	c->spec.ncommand = 2;
 }
 
 static const struct test_export_bad test_export_bad_compose[] = {

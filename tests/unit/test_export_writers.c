@@ -169,7 +169,7 @@ test_export_no_secrets(void **state)
 	fputs("ANTHROPIC_API_KEY=sk-ant-secret-value\n", f);
 	fclose(f);
 	test_export_ssh_ctx(&ctx);
-	ctx.env_file = env;
+	ctx.spec.env_file = env;
 	text = export_compose_text(&ctx, &cause);
 	assert_non_null(strstr(text, env));
 	assert_null(strstr(text, "sk-ant"));
