@@ -109,6 +109,57 @@ struct agent_spec {
  * (memory 6MiB..1TiB, cpus 0.01..1024, pids 1..4194304).
  */
 char *docker_cmd_run(const struct agent_spec *, int n, char **cause);
+
+/*
+ * An agent container as data: the one rule set that docker_cmd_run() turns
+ * into `docker run` words, the compose export into a service's keys
+ * (layouts/export_compose.c), and the export's check reads.  Each setting
+ * is a flag of docker run with its value and the compose key that says the
+ * same.  docker_run_describe() is the one place that says what an agent
+ * container is: a new flag is a line there (and a row in its table of
+ * compose keys when compose has no key for it yet).
+ */
+enum agent_run_yaml {
+	AGENT_RUN_NONE,		/* none (-d: `compose up -d` says it) */
+	AGENT_RUN_STR,		/* key: "value" */
+	AGENT_RUN_RAW,		/* key: value (a number; true: a flag alone) */
+	AGENT_RUN_LIST,		/* key:, then - "value" a line */
+	AGENT_RUN_MAP,		/* key:, then NAME: "VALUE" a line */
+};
+
+#define AGENT_RUN_BARE		0x1	/* a constant, not quoted in docker run */
+#define AGENT_RUN_DEFAULT	0x2	/* docker run's default: compose only */
+
+struct agent_run_set {
+	const char		*flag;	/* "--memory", "-t"; NULL: a word after
+					   the flags (the image, the command) */
+	char			*value;	/* NULL: the flag alone; NAME=VALUE
+					   for AGENT_RUN_MAP */
+	int			 how;	/* AGENT_RUN_BARE, AGENT_RUN_DEFAULT */
+	const char		*key;	/* compose's ("mem_limit"), or NULL */
+	enum agent_run_yaml	 yaml;
+	int			 rank;	/* compose writes lower ranks first */
+	char			*compose_value;	/* compose's spelling, or
+						   NULL: value */
+};
+
+struct agent_run {
+	char			*workspace;	/* WS/agent-NN, at /workspace */
+	char			*state;		/* WS/AGENT_STATE_DIR/agent-NN */
+	char			*events;	/* its events file */
+	struct agent_run_set	*sets;		/* in docker run's order */
+	size_t			 nsets;
+};
+
+/*
+ * Checks spec and n as docker_cmd_run() does and describes agent n's
+ * container into run: 0, or -1 with *cause (cause may be NULL) and run
+ * left empty.  agent_run_free() frees what it holds.
+ */
+int docker_run_describe(const struct agent_spec *, int n, struct agent_run *,
+	    char **cause);
+void agent_run_free(struct agent_run *);
+
 /* docker's --cpus for thousandths: 1250 -> "1.25", 2000 -> "2"; caller frees. */
 char *docker_cpus(long milli);
 /*

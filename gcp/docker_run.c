@@ -13,6 +13,7 @@
  * names the file with --env-file.
  */
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,7 +144,7 @@ docker_run_workspace(const char *ws, int n, char **cause)
  * directory: the agent can write lines but cannot swap the file for a link
  * to something the follower on the target would then read.  A new
  * container starts from an empty file, so lines left by an earlier agent
- * of the same number are gone.  Returns the file's path; caller frees.
+ * of the same number are gone.
  */
 /* WS/.sandbox-tui/agent-NN from WS/agent-NN; caller frees. */
 static char *
@@ -154,13 +155,9 @@ docker_run_state_dir(const char *agent_ws, int n)
 	    AGENT_STATE_DIR, n);
 }
 
-static char *
-docker_run_state(struct strbuf *b, const char *agent_ws, int n)
+static void
+docker_run_state(struct strbuf *b, const char *dir, const char *events)
 {
-	char	*dir, *events;
-
-	dir = docker_run_state_dir(agent_ws, n);
-	events = xasprintf("%s/events", dir);
 	strbuf_add(b, " && (umask 077 && mkdir -p");
 	docker_buf_addq(b, dir);
 	strbuf_add(b, ") && chmod 700");
@@ -169,8 +166,6 @@ docker_run_state(struct strbuf *b, const char *agent_ws, int n)
 	docker_buf_addq(b, events);
 	strbuf_add(b, " && chmod 666");
 	docker_buf_addq(b, events);
-	free(dir);
-	return events;
 }
 
 /*
@@ -281,69 +276,240 @@ docker_run_numbers_ok(const struct agent_spec *spec, char **cause)
 	return 1;
 }
 
-char *
-docker_cmd_run(const struct agent_spec *spec, int n, char **cause)
+/*
+ * The keys a compose service gives the settings of an agent container, in
+ * the order the export writes them, and how each is written.
+ */
+static const struct {
+	const char		*key;
+	enum agent_run_yaml	 yaml;
+} docker_run_keys[] = {
+	{ "container_name",	AGENT_RUN_STR },
+	{ "hostname",		AGENT_RUN_STR },
+	{ "image",		AGENT_RUN_STR },
+	{ "pull_policy",	AGENT_RUN_STR },
+	{ "command",		AGENT_RUN_LIST },
+	{ "init",		AGENT_RUN_RAW },
+	{ "stdin_open",		AGENT_RUN_RAW },
+	{ "tty",		AGENT_RUN_RAW },
+	{ "network_mode",	AGENT_RUN_STR },
+	{ "cap_drop",		AGENT_RUN_LIST },
+	{ "security_opt",	AGENT_RUN_LIST },
+	{ "pids_limit",		AGENT_RUN_RAW },
+	{ "mem_limit",		AGENT_RUN_RAW },
+	{ "memswap_limit",	AGENT_RUN_RAW },
+	{ "cpus",		AGENT_RUN_RAW },
+	{ "working_dir",	AGENT_RUN_STR },
+	{ "environment",	AGENT_RUN_MAP },
+	{ "volumes",		AGENT_RUN_LIST },
+	{ "env_file",		AGENT_RUN_LIST },
+	{ "labels",		AGENT_RUN_MAP },
+};
+
+/*
+ * Appends a setting with compose key key (NULL: none), which must be in
+ * docker_run_keys: a slip there is a bug that every test of
+ * docker_cmd_run() meets, so it aborts.  value is taken, NULL for a flag
+ * alone.
+ */
+static struct agent_run_set *
+docker_run_put(struct agent_run *r, const char *flag, const char *key,
+    int how, char *value)
 {
-	struct strbuf		 b = { NULL, 0, 0 };
-	char			*ws = NULL, *cpus = NULL, *events = NULL;
-	char			 name[32];
+	struct agent_run_set	*s;
+	size_t			 i = 0;
+
+	if (key != NULL) {
+		while (i < sizeof docker_run_keys / sizeof docker_run_keys[0] &&
+		    strcmp(docker_run_keys[i].key, key) != 0)
+			i++;
+		if (i == sizeof docker_run_keys / sizeof docker_run_keys[0])
+			abort();
+	}
+	r->sets = xreallocarray(r->sets, r->nsets + 1, sizeof *r->sets);
+	s = &r->sets[r->nsets++];
+	memset(s, 0, sizeof *s);
+	s->flag = flag;
+	s->value = value;
+	s->how = how;
+	s->key = key;
+	s->yaml = key != NULL ? docker_run_keys[i].yaml : AGENT_RUN_NONE;
+	s->rank = (int)i;
+	return s;
+}
+
+/* A flag that takes no value, such as --init. */
+static void
+docker_run_flag(struct agent_run *r, const char *flag, const char *key)
+{
+	docker_run_put(r, flag, key, 0, NULL);
+}
+
+/* A flag (NULL: a word after the flags) and its value from a format. */
+static struct agent_run_set *
+docker_run_add(struct agent_run *r, const char *flag, const char *key,
+    int how, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static struct agent_run_set *
+docker_run_add(struct agent_run *r, const char *flag, const char *key,
+    int how, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*value;
+
+	va_start(ap, fmt);
+	value = xvasprintf(fmt, ap);
+	va_end(ap);
+	return docker_run_put(r, flag, key, how, value);
+}
+
+/*
+ * The rules: every setting of an agent container, in docker run's order,
+ * each with the compose key that says the same.
+ */
+int
+docker_run_describe(const struct agent_spec *spec, int n, struct agent_run *r,
+    char **cause)
+{
+	struct agent_run_set	*s;
+	char			*cpus, name[32];
 	int			 i;
 
+	memset(r, 0, sizeof *r);
 	if (!docker_run_agent_ok(n, cause) ||
 	    !docker_image_ok(spec->image, cause) ||
 	    !docker_run_numbers_ok(spec, cause))
-		goto out;
-	if ((ws = docker_run_workspace(spec->workspace_dir, n, cause)) == NULL)
-		goto out;
+		return -1;
+	if ((r->workspace = docker_run_workspace(spec->workspace_dir, n,
+	    cause)) == NULL)
+		return -1;
 	if (spec->settings_file != NULL && !docker_run_path_ok("settings_file",
 	    spec->settings_file, 1, cause))
-		goto out;
+		goto fail;
 	if (spec->env_file != NULL &&
 	    !docker_run_path_ok("env_file", spec->env_file, 0, cause))
-		goto out;
+		goto fail;
 	for (i = 0; i < spec->ncommand; i++) {
 		if (spec->command[i] == NULL) {
 			if (cause != NULL)
 				*cause = xasprintf("command: word %d missing",
 				    i + 1);
-			goto out;
+			goto fail;
 		}
 	}
+	r->state = docker_run_state_dir(r->workspace, n);
+	r->events = xasprintf("%s/events", r->state);
 
-	strbuf_add(&b, "mkdir -p");
-	docker_buf_addq(&b, ws);
-	docker_run_owner(&b, ws, spec->image);
-	events = docker_run_state(&b, ws, n);
-	strbuf_add(&b, " && docker run -dit --init --pull never");
-	docker_buf_addf(&b, "--name", "%s", agent_name(n, name, sizeof name));
-	docker_buf_addf(&b, "--hostname", "agent-%02d", n);
-	docker_buf_addf(&b, "--label", "%s=%d", AGENT_LABEL, n);
-	docker_buf_addf(&b, "--label", "sandbox-tui.version=%s",
+	docker_run_flag(r, "-d", NULL);		/* compose: `up -d` */
+	docker_run_flag(r, "-i", "stdin_open");
+	docker_run_flag(r, "-t", "tty");
+	docker_run_flag(r, "--init", "init");
+	docker_run_add(r, "--pull", "pull_policy", AGENT_RUN_BARE, "never");
+	docker_run_add(r, "--name", "container_name", 0, "%s",
+	    agent_name(n, name, sizeof name));
+	docker_run_add(r, "--hostname", "hostname", 0, "agent-%02d", n);
+	docker_run_add(r, "--label", "labels", 0, "%s=%d", AGENT_LABEL, n);
+	docker_run_add(r, "--label", "labels", 0, "sandbox-tui.version=%s",
 	    spec->version);
-	strbuf_add(&b, " --cap-drop ALL"
-	    " --security-opt no-new-privileges");
-	docker_buf_addf(&b, "--pids-limit", "%ld", spec->pids_limit);
-	docker_buf_addf(&b, "--memory", "%lld", spec->memory);
-	docker_buf_addf(&b, "--memory-swap", "%lld", spec->memory);
+	/* compose would make a network of its own. */
+	docker_run_add(r, "--network", "network_mode",
+	    AGENT_RUN_BARE | AGENT_RUN_DEFAULT, "bridge");
+	docker_run_add(r, "--cap-drop", "cap_drop", AGENT_RUN_BARE, "ALL");
+	s = docker_run_add(r, "--security-opt", "security_opt",
+	    AGENT_RUN_BARE, "no-new-privileges");
+	s->compose_value = xstrdup("no-new-privileges:true");
+	docker_run_add(r, "--pids-limit", "pids_limit", 0, "%ld",
+	    spec->pids_limit);
+	docker_run_add(r, "--memory", "mem_limit", 0, "%lld", spec->memory);
+	docker_run_add(r, "--memory-swap", "memswap_limit", 0, "%lld",
+	    spec->memory);
 	cpus = docker_cpus(spec->cpus_milli);
-	docker_buf_addf(&b, "--cpus", "%s", cpus);
-	docker_buf_addf(&b, "-v", "%s:/workspace", ws);
-	strbuf_add(&b, " -w /workspace");
-	docker_buf_addf(&b, "-e", "SANDBOX_TUI_AGENT=%02d", n);
-	docker_buf_addf(&b, "-v", "%s:%s", events, AGENT_EVENTS_PATH);
+	docker_run_add(r, "--cpus", "cpus", 0, "%s", cpus);
+	free(cpus);
+	docker_run_add(r, "-v", "volumes", 0, "%s:/workspace", r->workspace);
+	docker_run_add(r, "-w", "working_dir", AGENT_RUN_BARE, "/workspace");
+	docker_run_add(r, "-e", "environment", 0, "SANDBOX_TUI_AGENT=%02d", n);
+	docker_run_add(r, "-v", "volumes", 0, "%s:%s", r->events,
+	    AGENT_EVENTS_PATH);
 	if (spec->settings_file != NULL) {
-		docker_buf_addf(&b, "-v", "%s:%s:ro", spec->settings_file,
-		    AGENT_SETTINGS_PATH);
+		docker_run_add(r, "-v", "volumes", 0, "%s:%s:ro",
+		    spec->settings_file, AGENT_SETTINGS_PATH);
 	}
 	if (spec->env_file != NULL)
-		docker_buf_addf(&b, "--env-file", "%s", spec->env_file);
-	docker_buf_addq(&b, spec->image);
+		docker_run_add(r, "--env-file", "env_file", 0, "%s",
+		    spec->env_file);
+	docker_run_add(r, NULL, "image", 0, "%s", spec->image);
 	for (i = 0; i < spec->ncommand; i++)
-		docker_buf_addq(&b, spec->command[i]);
-out:
-	free(events);
-	free(cpus);
-	free(ws);
+		docker_run_add(r, NULL, "command", 0, "%s", spec->command[i]);
+	return 0;
+fail:
+	agent_run_free(r);
+	return -1;
+}
+
+void
+agent_run_free(struct agent_run *r)
+{
+	size_t	i;
+
+	for (i = 0; i < r->nsets; i++) {
+		free(r->sets[i].value);
+		free(r->sets[i].compose_value);
+	}
+	free(r->sets);
+	free(r->events);
+	free(r->state);
+	free(r->workspace);
+	memset(r, 0, sizeof *r);
+}
+
+/*
+ * The words of docker run for a description: flags alone bundled as
+ * getopt reads them (-dit), constants bare, every other value quoted.
+ */
+static void
+docker_run_words(struct strbuf *b, const struct agent_run *r)
+{
+	const struct agent_run_set	*s;
+	size_t				 i;
+	int				 bundle = 0;
+
+	for (i = 0; i < r->nsets; i++) {
+		s = &r->sets[i];
+		if (s->how & AGENT_RUN_DEFAULT)
+			continue;
+		if (s->flag == NULL)
+			docker_buf_addq(b, s->value);
+		else if (s->value == NULL && bundle && s->flag[1] != '-')
+			strbuf_add(b, s->flag + 1);
+		else if (s->value != NULL && !(s->how & AGENT_RUN_BARE))
+			docker_buf_addf(b, s->flag, "%s", s->value);
+		else {
+			strbuf_printf(b, " %s", s->flag);
+			if (s->value != NULL)
+				strbuf_printf(b, " %s", s->value);
+		}
+		bundle = s->flag != NULL && s->value == NULL &&
+		    s->flag[1] != '-';
+	}
+}
+
+char *
+docker_cmd_run(const struct agent_spec *spec, int n, char **cause)
+{
+	struct strbuf		 b = { NULL, 0, 0 };
+	struct agent_run	 r;
+
+	if (docker_run_describe(spec, n, &r, cause) != 0)
+		return NULL;
+	strbuf_add(&b, "mkdir -p");
+	docker_buf_addq(&b, r.workspace);
+	docker_run_owner(&b, r.workspace, spec->image);
+	docker_run_state(&b, r.state, r.events);
+	strbuf_add(&b, " && docker run");
+	docker_run_words(&b, &r);
+	agent_run_free(&r);
 	return b.s;
 }
 

@@ -1,6 +1,7 @@
 /*
  * Unit tests for the command that creates an agent container in
- * gcp/docker_run.c: the exact command, every refusal of a bad spec, the
+ * gcp/docker_run.c: the exact command and the description it is written
+ * from (docker_run_describe), every refusal of a bad spec, the
  * CPU, memory and pids limits as docker reads them, and what a real
  * /bin/sh makes of it for a path that needs quoting (with a stand-in
  * docker; the workspace and state directories made for real).
@@ -20,6 +21,7 @@
 #include <cmocka.h>
 
 #include "config/shquote.h"
+#include "config/strbuf.h"
 #include "config/xmalloc.h"
 #include "gcp/docker.h"
 #include "tests/unit/test_docker_run.h"
@@ -268,6 +270,87 @@ test_docker_run_refused(void **state)
 	free(cause);
 }
 
+/*
+ * The description that docker_cmd_run() writes and the compose export
+ * reads: each setting as "flag value > compose key (compose's value)".
+ */
+static void
+test_docker_run_describe(void **state)
+{
+	struct agent_spec	 spec = test_docker_run_spec();
+	struct agent_run	 r;
+	struct agent_run_set	*s;
+	struct strbuf		 b = { NULL, 0, 0 };
+	char			*words[] = { "claude", "-p" }, *cause = NULL;
+	size_t			 i;
+
+	(void)state;
+	spec.command = words;
+	spec.ncommand = 2;
+	assert_int_equal(docker_run_describe(&spec, 3, &r, &cause), 0);
+	assert_null(cause);
+	assert_string_equal(r.workspace, "/home/agent/workspaces/agent-03");
+	assert_string_equal(r.state,
+	    "/home/agent/workspaces/.sandbox-tui/agent-03");
+	assert_string_equal(r.events,
+	    "/home/agent/workspaces/.sandbox-tui/agent-03/events");
+	for (i = 0; i < r.nsets; i++) {
+		s = &r.sets[i];
+		strbuf_printf(&b, "%s %s%s%s > %s%s%s\n",
+		    s->flag != NULL ? s->flag : "WORD",
+		    s->value != NULL ? s->value : "-",
+		    (s->how & AGENT_RUN_BARE) ? " bare" : "",
+		    (s->how & AGENT_RUN_DEFAULT) ? " default" : "",
+		    s->key != NULL ? s->key : "-",
+		    s->compose_value != NULL ? " " : "",
+		    s->compose_value != NULL ? s->compose_value : "");
+	}
+	assert_string_equal(b.s,
+	    "-d - > -\n"
+	    "-i - > stdin_open\n"
+	    "-t - > tty\n"
+	    "--init - > init\n"
+	    "--pull never bare > pull_policy\n"
+	    "--name sandbox-agent-03 > container_name\n"
+	    "--hostname agent-03 > hostname\n"
+	    "--label sandbox-tui.agent=3 > labels\n"
+	    "--label sandbox-tui.version=0.1 > labels\n"
+	    "--network bridge bare default > network_mode\n"
+	    "--cap-drop ALL bare > cap_drop\n"
+	    "--security-opt no-new-privileges bare > security_opt "
+	    "no-new-privileges:true\n"
+	    "--pids-limit 512 > pids_limit\n"
+	    "--memory 4294967296 > mem_limit\n"
+	    "--memory-swap 4294967296 > memswap_limit\n"
+	    "--cpus 1.25 > cpus\n"
+	    "-v /home/agent/workspaces/agent-03:/workspace > volumes\n"
+	    "-w /workspace bare > working_dir\n"
+	    "-e SANDBOX_TUI_AGENT=03 > environment\n"
+	    "-v /home/agent/workspaces/.sandbox-tui/agent-03/events:"
+	    "/run/sandbox-tui/events > volumes\n"
+	    "-v /home/agent/.sandbox-tui/managed-settings.json:"
+	    "/etc/claude-code/managed-settings.json:ro > volumes\n"
+	    "--env-file /home/agent/.sandbox-tui/agent-03.env > env_file\n"
+	    "WORD sandbox-agent:latest > image\n"
+	    "WORD claude > command\n"
+	    "WORD -p > command\n");
+	/* Compose's order: a key's rank, the same for each of its values. */
+	assert_true(r.sets[5].rank < r.sets[6].rank);
+	assert_int_equal(r.sets[7].rank, r.sets[8].rank);
+	assert_true(r.sets[22].rank < r.sets[4].rank);
+	free(b.s);
+	agent_run_free(&r);
+
+	/* A refusal leaves nothing to free. */
+	spec.env_file = "relative.env";
+	assert_int_equal(docker_run_describe(&spec, 3, &r, &cause), -1);
+	assert_non_null(strstr(cause, "env_file"));
+	assert_null(r.sets);
+	assert_int_equal(r.nsets, 0);
+	assert_null(r.workspace);
+	free(cause);
+}
+
 static void
 test_docker_run_cpus(void **state)
 {
@@ -391,6 +474,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_docker_run_exact),
 		cmocka_unit_test(test_docker_run_refused),
+		cmocka_unit_test(test_docker_run_describe),
 		cmocka_unit_test(test_docker_run_cpus),
 		cmocka_unit_test(test_docker_run_round_trip),
 	};
