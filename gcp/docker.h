@@ -127,7 +127,7 @@ enum agent_run_yaml {
 	AGENT_RUN_MAP,		/* key:, then NAME: "VALUE" a line */
 };
 
-#define AGENT_RUN_BARE		0x1	/* a constant, not quoted in docker run */
+#define AGENT_RUN_BARE		0x1	/* a constant: docker run, unquoted */
 #define AGENT_RUN_DEFAULT	0x2	/* docker run's default: compose only */
 
 struct agent_run_set {
@@ -138,14 +138,15 @@ struct agent_run_set {
 	int			 how;	/* AGENT_RUN_BARE, AGENT_RUN_DEFAULT */
 	const char		*key;	/* compose's ("mem_limit"), or NULL */
 	enum agent_run_yaml	 yaml;
-	int			 rank;	/* compose writes lower ranks first */
+	int			 rank;	/* with a key: compose writes lower
+					   ranks first */
 	char			*compose_value;	/* compose's spelling, or
 						   NULL: value */
 };
 
 struct agent_run {
 	char			*workspace;	/* WS/agent-NN, at /workspace */
-	char			*state;		/* WS/AGENT_STATE_DIR/agent-NN */
+	char			*state;		/* WS/.sandbox-tui/agent-NN */
 	char			*events;	/* its events file */
 	struct agent_run_set	*sets;		/* in docker run's order */
 	size_t			 nsets;

@@ -1,13 +1,10 @@
 /*
  * The compose export: a docker-compose.yml (compose specification, no
  * `version` key) with a service per running agent that makes the same
- * container `agents start` makes with docker run (gcp/docker_run.c): the
- * name, hostname, labels, init, a TTY with stdin, every capability
- * dropped, no-new-privileges, the pids, memory (= memory + swap) and CPU
- * limits, the workspace, the events file Claude Code's hooks append to
- * (SANDBOX_TUI_AGENT names the agent in them) and the read-only Claude
- * Code settings, the env file, the default bridge network, and an image
- * that is never pulled.
+ * container `agents start` makes with docker run.  A service is the
+ * agent's description from docker_run_describe() (gcp/docker_run.c), each
+ * setting under the compose key it names, so the hardening and limits
+ * cannot drift from what docker run is given.
  *
  * Every string value is a YAML double-quoted scalar (export_yaml_quote),
  * so no value can turn into a number, a boolean, a null or more YAML;
@@ -100,76 +97,81 @@ export_compose_item(struct strbuf *b, int indent, const char *value)
 	free(q);
 }
 
-/* The workspace directory without its trailing slashes. */
-static char *
-export_compose_ws(const char *ws)
+/* Compose's order: by key, and in docker run's order within a key. */
+static int
+export_compose_cmp(const void *a, const void *b)
 {
-	size_t	len = strlen(ws);
+	const struct agent_run_set	*x = *(const struct agent_run_set **)a;
+	const struct agent_run_set	*y = *(const struct agent_run_set **)b;
 
-	while (len > 1 && ws[len - 1] == '/')
-		len--;
-	return xstrndup(ws, len);
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return (x > y) - (x < y);
 }
 
+/* One setting as compose writes it; first: the first of its key. */
 static void
-export_compose_service(struct strbuf *b, const struct export_ctx *ctx,
-    const struct export_agent *a, const char *ws, const char *cpus)
+export_compose_set(struct strbuf *b, const struct agent_run_set *s,
+    int first)
 {
-	char	*s;
-	int	 i;
+	const char	*v = s->compose_value != NULL ? s->compose_value :
+			    s->value;
+	char		*name;
+	size_t		 eq;
 
+	if ((s->yaml == AGENT_RUN_LIST || s->yaml == AGENT_RUN_MAP) && first)
+		strbuf_printf(b, "    %s:\n", s->key);
+	switch (s->yaml) {
+	case AGENT_RUN_NONE:
+		break;
+	case AGENT_RUN_STR:
+		export_compose_kv(b, 4, s->key, v);
+		break;
+	case AGENT_RUN_RAW:
+		strbuf_printf(b, "    %s: %s\n", s->key,
+		    v != NULL ? v : "true");
+		break;
+	case AGENT_RUN_LIST:
+		export_compose_item(b, 6, v);
+		break;
+	case AGENT_RUN_MAP:
+		eq = strcspn(v, "=");
+		name = xstrndup(v, eq);
+		export_compose_kv(b, 6, name, v[eq] == '=' ? v + eq + 1 : "");
+		free(name);
+		break;
+	}
+}
+
+/*
+ * A service: agent a's description (docker_run_describe) in compose's
+ * keys, in their order; what has no key (-d) is left out.
+ */
+static int
+export_compose_service(struct strbuf *b, const struct export_ctx *ctx,
+    const struct export_agent *a, char **cause)
+{
+	struct agent_run		  r;
+	const struct agent_run_set	**v, *prev = NULL;
+	size_t				  i, n = 0;
+
+	if (docker_run_describe(&ctx->spec, a->n, &r, cause) != 0)
+		return -1;
+	v = xreallocarray(NULL, r.nsets + 1, sizeof *v);
+	for (i = 0; i < r.nsets; i++) {
+		if (r.sets[i].yaml != AGENT_RUN_NONE)
+			v[n++] = &r.sets[i];
+	}
+	qsort(v, n, sizeof *v, export_compose_cmp);
 	strbuf_printf(b, "  agent-%02d:\n", a->n);
-	export_compose_kv(b, 4, "container_name", a->name);
-	s = xasprintf("agent-%02d", a->n);
-	export_compose_kv(b, 4, "hostname", s);
-	free(s);
-	export_compose_kv(b, 4, "image", ctx->spec.image);
-	export_compose_kv(b, 4, "pull_policy", "never");
-	if (ctx->spec.ncommand > 0) {
-		strbuf_add(b, "    command:\n");
-		for (i = 0; i < ctx->spec.ncommand; i++)
-			export_compose_item(b, 6, ctx->spec.command[i]);
+	for (i = 0; i < n; i++) {
+		export_compose_set(b, v[i], prev == NULL ||
+		    prev->rank != v[i]->rank);
+		prev = v[i];
 	}
-	strbuf_add(b, "    init: true\n");
-	strbuf_add(b, "    stdin_open: true\n");
-	strbuf_add(b, "    tty: true\n");
-	export_compose_kv(b, 4, "network_mode", "bridge");
-	strbuf_add(b, "    cap_drop:\n");
-	export_compose_item(b, 6, "ALL");
-	strbuf_add(b, "    security_opt:\n");
-	export_compose_item(b, 6, "no-new-privileges:true");
-	strbuf_printf(b, "    pids_limit: %ld\n", ctx->spec.pids_limit);
-	strbuf_printf(b, "    mem_limit: %lld\n", ctx->spec.memory);
-	strbuf_printf(b, "    memswap_limit: %lld\n", ctx->spec.memory);
-	strbuf_printf(b, "    cpus: %s\n", cpus);
-	export_compose_kv(b, 4, "working_dir", "/workspace");
-	strbuf_add(b, "    environment:\n");
-	s = xasprintf("%02d", a->n);
-	export_compose_kv(b, 6, "SANDBOX_TUI_AGENT", s);
-	free(s);
-	strbuf_add(b, "    volumes:\n");
-	s = xasprintf("%s/agent-%02d:/workspace", ws, a->n);
-	export_compose_item(b, 6, s);
-	free(s);
-	s = xasprintf("%s/" AGENT_STATE_DIR "/agent-%02d/events:"
-	    AGENT_EVENTS_PATH, ws, a->n);
-	export_compose_item(b, 6, s);
-	free(s);
-	if (ctx->spec.settings_file != NULL) {
-		s = xasprintf("%s:" AGENT_SETTINGS_PATH ":ro",
-		    ctx->spec.settings_file);
-		export_compose_item(b, 6, s);
-		free(s);
-	}
-	if (ctx->spec.env_file != NULL) {
-		strbuf_add(b, "    env_file:\n");
-		export_compose_item(b, 6, ctx->spec.env_file);
-	}
-	strbuf_add(b, "    labels:\n");
-	s = xasprintf("%d", a->n);
-	export_compose_kv(b, 6, AGENT_LABEL, s);
-	free(s);
-	export_compose_kv(b, 6, "sandbox-tui.version", ctx->spec.version);
+	free(v);
+	agent_run_free(&r);
+	return 0;
 }
 
 char *
@@ -177,8 +179,8 @@ export_compose_text(const struct export_ctx *ctx, char **cause)
 {
 	struct strbuf		 b = { NULL, 0, 0 };
 	struct export_agent	*v;
-	char			*ws, *cpus;
 	const char		*bad = NULL;
+	char			*inner = NULL;
 	size_t			 i;
 
 	if (export_check(ctx, EXPORT_NEED_AGENTS | EXPORT_NEED_COMPOSE,
@@ -197,8 +199,6 @@ export_compose_text(const struct export_ctx *ctx, char **cause)
 		return NULL;
 	}
 	v = export_agents_sorted(ctx);
-	ws = export_compose_ws(ctx->spec.workspace_dir);
-	cpus = docker_cpus(ctx->spec.cpus_milli);
 
 	export_buf_by(&b, "#", ctx);
 	strbuf_add(&b, "# The agents running when it was made; running "
@@ -216,10 +216,17 @@ export_compose_text(const struct export_ctx *ctx, char **cause)
 	    "# folder): mkdir -p DIR && touch DIR/events && chmod 666 "
 	    "DIR/events.\n");
 	strbuf_add(&b, "services:\n");
-	for (i = 0; i < ctx->nagents; i++)
-		export_compose_service(&b, ctx, &v[i], ws, cpus);
-	free(cpus);
-	free(ws);
+	for (i = 0; i < ctx->nagents; i++) {
+		if (export_compose_service(&b, ctx, &v[i], &inner) != 0)
+			break;
+	}
 	free(v);
+	if (inner != NULL) {
+		if (cause != NULL)
+			*cause = xasprintf("export compose: %s", inner);
+		free(inner);
+		free(b.s);
+		return NULL;
+	}
 	return strbuf_take(&b);
 }
