@@ -263,7 +263,8 @@ docker_run_numbers_ok(const struct agent_spec *spec, char **cause)
 			    spec->ncommand);
 		return 0;
 	}
-	if (spec->version == NULL || strpbrk(spec->version, "\n\r") != NULL) {
+	if (spec->version == NULL || *spec->version == '\0' ||
+	    strpbrk(spec->version, "\n\r") != NULL) {
 		if (cause != NULL) {
 			echo = docker_echo(spec->version != NULL ?
 			    spec->version : "");

@@ -3,9 +3,11 @@
  * agent numbers and names (sandbox-agent-NN, each once), the ssh
  * parameters (a host alias, host name and user that cannot smuggle in an
  * option or a pattern, a port, key and known-hosts paths an ssh config can
- * hold, a control_dir short enough for its sockets), and for compose the
- * same limits `agents start` holds docker run to.  A refusal names the
- * value (control bytes shown escaped) and says what is wrong with it.
+ * hold, a control_dir short enough for its sockets), and for compose that
+ * docker_run_describe() accepts every agent: the rules `agents start`
+ * holds docker run to are written once, in gcp/docker_run.c.  A refusal
+ * names the value (control bytes shown escaped) and says what is wrong
+ * with it.
  */
 
 #include <stdio.h>
@@ -17,14 +19,6 @@
 #include "layouts/export.h"
 #include "layouts/export_private.h"
 
-/* Docker refuses a memory limit below 6MB; 1TiB is beyond any VM we make. */
-#define EXPORT_MEMORY_MIN	(6LL * 1024 * 1024)
-#define EXPORT_MEMORY_MAX	(1LL << 40)
-/* --cpus takes hundredths at the finest (0.01). */
-#define EXPORT_CPUS_MIN		10L
-#define EXPORT_CPUS_MAX		1024000L
-#define EXPORT_PIDS_MAX		4194304L
-#define EXPORT_IMAGE_MAX	512
 /* Longest value quoted back in a message. */
 #define EXPORT_ECHO_MAX		80
 
@@ -161,29 +155,6 @@ export_path_ok(const char *what, const char *path, int flags, char **cause)
 	return 0;
 }
 
-/* The workspace checks `agents start` makes: not "/", no "." or "..". */
-static int
-export_workspace_ok(const char *ws, char **cause)
-{
-	const char	*p, *end;
-	size_t		 plen;
-
-	if (export_path_ok("workspace_dir", ws, EXPORT_PATH_ABS, cause) != 0)
-		return -1;
-	if (ws[strspn(ws, "/")] == '\0')
-		return export_bad(cause, "workspace_dir", ws, "must not be /");
-	for (p = ws; *p != '\0'; p = end) {
-		p += strspn(p, "/");
-		end = strchrnul(p, '/');
-		plen = (size_t)(end - p);
-		if ((plen == 1 && p[0] == '.') ||
-		    (plen == 2 && p[0] == '.' && p[1] == '.'))
-			return export_bad(cause, "workspace_dir", ws,
-			    "must not contain . or ..");
-	}
-	return 0;
-}
-
 static int
 export_agents_ok(const struct export_ctx *ctx, char **cause)
 {
@@ -266,62 +237,33 @@ export_ssh_ok(const struct export_ctx *ctx, char **cause)
 	return 0;
 }
 
+/*
+ * Compose's needs: that docker_run_describe() accepts each agent (the
+ * rules `agents start` holds docker run to, with their messages), and that
+ * every value it gives is UTF-8, as YAML must be.
+ */
 static int
 export_compose_ok(const struct export_ctx *ctx, char **cause)
 {
-	const struct agent_spec	*s = &ctx->spec;
-	char			 what[32];
-	int			 i;
+	struct agent_run		 r;
+	const struct agent_run_set	*s;
+	size_t				 i, j;
+	int				 rc = 0;
 
-	if (!export_word_ok(s->image, EXPORT_ALNUM "._/:@-") ||
-	    strlen(s->image) > EXPORT_IMAGE_MAX)
-		return export_bad(cause, "image", s->image,
-		    "not a valid image name");
-	if (s->ncommand < 0 || (s->ncommand > 0 && s->command == NULL)) {
-		if (cause != NULL)
-			*cause = xstrdup("command: bad word count");
-		return -1;
+	for (i = 0; i < ctx->nagents && rc == 0; i++) {
+		if (docker_run_describe(&ctx->spec, ctx->agents[i].n, &r,
+		    cause) != 0)
+			return -1;
+		for (j = 0; j < r.nsets && rc == 0; j++) {
+			s = &r.sets[j];
+			if (s->value != NULL && !export_utf8_ok(s->value))
+				rc = export_bad(cause, s->key != NULL ?
+				    s->key : s->flag, s->value,
+				    "not valid UTF-8");
+		}
+		agent_run_free(&r);
 	}
-	for (i = 0; i < s->ncommand; i++) {
-		snprintf(what, sizeof what, "command word %d", i + 1);
-		if (s->command[i] == NULL ||
-		    !export_utf8_ok(s->command[i]))
-			return export_bad(cause, what, s->command[i],
-			    "missing or not valid UTF-8");
-	}
-	if (s->memory < EXPORT_MEMORY_MIN ||
-	    s->memory > EXPORT_MEMORY_MAX) {
-		if (cause != NULL)
-			*cause = xasprintf("memory %lld: not between 6MiB and "
-			    "1TiB", s->memory);
-		return -1;
-	}
-	if (s->cpus_milli < EXPORT_CPUS_MIN ||
-	    s->cpus_milli > EXPORT_CPUS_MAX) {
-		if (cause != NULL)
-			*cause = xasprintf("cpus %ld/1000: not between 0.01 "
-			    "and 1024", s->cpus_milli);
-		return -1;
-	}
-	if (s->pids_limit < 1 || s->pids_limit > EXPORT_PIDS_MAX) {
-		if (cause != NULL)
-			*cause = xasprintf("pids_limit %ld: not between 1 and "
-			    "%ld", s->pids_limit, EXPORT_PIDS_MAX);
-		return -1;
-	}
-	if (export_workspace_ok(s->workspace_dir, cause) != 0)
-		return -1;
-	if (s->settings_file != NULL && export_path_ok("settings_file",
-	    s->settings_file, EXPORT_PATH_ABS, cause) != 0)
-		return -1;
-	if (s->env_file != NULL && export_path_ok("env_file",
-	    s->env_file, EXPORT_PATH_ABS, cause) != 0)
-		return -1;
-	if (s->version == NULL || *s->version == '\0' ||
-	    export_has_control(s->version) || !export_utf8_ok(s->version))
-		return export_bad(cause, "version", s->version,
-		    "missing, or not one line of UTF-8");
-	return 0;
+	return rc;
 }
 
 int

@@ -179,25 +179,12 @@ export_compose_text(const struct export_ctx *ctx, char **cause)
 {
 	struct strbuf		 b = { NULL, 0, 0 };
 	struct export_agent	*v;
-	const char		*bad = NULL;
 	char			*inner = NULL;
 	size_t			 i;
 
 	if (export_check(ctx, EXPORT_NEED_AGENTS | EXPORT_NEED_COMPOSE,
 	    "compose", cause) != 0)
 		return NULL;
-	/* A volume's short syntax is SOURCE:TARGET[:MODE], as with -v. */
-	if (strchr(ctx->spec.workspace_dir, ':') != NULL)
-		bad = "workspace_dir";
-	else if (ctx->spec.settings_file != NULL &&
-	    strchr(ctx->spec.settings_file, ':') != NULL)
-		bad = "settings_file";
-	if (bad != NULL) {
-		if (cause != NULL)
-			*cause = xasprintf("export compose: %s contains ':', "
-			    "which a volume cannot carry", bad);
-		return NULL;
-	}
 	v = export_agents_sorted(ctx);
 
 	export_buf_by(&b, "#", ctx);

@@ -27,7 +27,7 @@
 /* What an exporter needs of the context beyond the common checks. */
 #define EXPORT_NEED_AGENTS	0x1	/* at least one agent */
 #define EXPORT_NEED_SSH		0x2	/* host, user...; unless local */
-#define EXPORT_NEED_COMPOSE	0x4	/* image, limits, paths */
+#define EXPORT_NEED_COMPOSE	0x4	/* docker_run_describe accepts each */
 
 /*
  * Checks ctx for an exporter; 0, or -1 with *cause.  what names the

@@ -190,6 +190,8 @@ test_docker_run_refused(void **state)
 		{ 3, NULL, NULL, NULL, "/e\n.env", NULL, 0, 0, 0,
 		    "env_file '/e?.env': contains a line break" },
 		{ 3, NULL, NULL, NULL, NULL, "0.1\n", 0, 0, 0, "version" },
+		{ 3, NULL, NULL, NULL, NULL, "", 0, 0, 0,
+		    "version '': missing" },
 		{ 3, NULL, NULL, NULL, NULL, NULL, 1024, 0, 0,
 		    "memory 1024: out of range" },
 		{ 3, NULL, NULL, NULL, NULL, NULL, -1, 0, 0, "memory -1:" },

@@ -196,15 +196,17 @@ static const struct test_export_bad test_export_bad_compose[] = {
 	{ "workspace /", bad_ws_root, "workspace_dir '//': must not be /" },
 	{ "workspace ..", bad_ws_dotdot, "must not contain . or .." },
 	{ "workspace relative", bad_ws_rel, "not an absolute path" },
-	{ "workspace ':'", bad_ws_colon, "workspace_dir contains ':'" },
+	{ "workspace ':'", bad_ws_colon, "workspace_dir '/srv/a:b': contains "
+	    "':'" },
 	{ "workspace line break", bad_ws_nl, "contains a line break" },
 	{ "env file relative", bad_env_rel, "env_file 'agents.env'" },
-	{ "settings ':'", bad_settings_colon, "settings_file contains ':'" },
+	{ "settings ':'", bad_settings_colon, "settings_file '/etc/a:b.json': "
+	    "contains ':'" },
 	{ "memory", bad_memory, "memory 1024" },
 	{ "cpus", bad_cpus, "cpus 5/1000" },
 	{ "pids", bad_pids, "pids_limit 0" },
 	{ "version", bad_version, "version" },
-	{ "command", bad_command_utf8, "command word 2" },
+	{ "command", bad_command_utf8, "command '\xff\xfe': not valid UTF-8" },
 	{ "no agents", bad_no_agents, "there are no agents to export" },
 };
 
