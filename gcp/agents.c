@@ -51,10 +51,7 @@ struct agents_op {
 
 	int			 preps;		/* uploads in flight */
 	char			*prep_error;
-	struct agent_spec	 spec;
-	char			**command;
-	int			 ncommand;
-	char			*env_path, *settings_path;
+	struct agents_spec	 as;		/* when creating */
 };
 
 /* One exec in flight: which op, and which task (-1 for list and uploads). */
@@ -100,9 +97,7 @@ agents_free(struct agents_op *op)
 	free(op->tasks);
 	free(op->confirm);
 	free(op->prep_error);
-	words_free(op->ncommand, op->command);
-	free(op->env_path);
-	free(op->settings_path);
+	agents_spec_clear(&op->as);
 	free(op);
 }
 
@@ -152,7 +147,7 @@ agents_explain(struct agents_op *op, const struct exec_result *r)
 	if (r->error != NULL)
 		return xstrdup(r->error);
 	return docker_explain(r->status, r->err, conn_describe(op->conn),
-	    op->spec.image);
+	    op->opt.image);
 }
 
 /* ---- tasks ---- */
@@ -231,7 +226,7 @@ agents_task_cmd(struct agents_op *op, struct agents_task *t, char **cause)
 
 	switch (t->kind) {
 	case TASK_CREATE:
-		return docker_cmd_run(&op->spec, t->n, cause);
+		return docker_cmd_run(&op->as.spec, t->n, cause);
 	case TASK_START:
 		return docker_cmd_each("start", names, 1, cause);
 	case TASK_UNPAUSE:
@@ -245,7 +240,7 @@ agents_task_cmd(struct agents_op *op, struct agents_task *t, char **cause)
 			return NULL;
 		if (!t->purge)
 			return a;
-		b = docker_cmd_purge(ws, t->n, op->spec.image, cause);
+		b = docker_cmd_purge(ws, t->n, op->opt.image, cause);
 		if (b == NULL) {
 			free(a);
 			return NULL;
@@ -255,7 +250,7 @@ agents_task_cmd(struct agents_op *op, struct agents_task *t, char **cause)
 		free(b);
 		return cmd;
 	case TASK_PURGE:
-		return docker_cmd_purge(ws, t->n, op->spec.image, cause);
+		return docker_cmd_purge(ws, t->n, op->opt.image, cause);
 	default:
 		break;
 	}
@@ -409,23 +404,50 @@ agents_settings_text(struct agents_op *op, char **cause)
 	return buf;
 }
 
-static void
-agents_spec(struct agents_op *op, char **cause)
+int
+agents_spec_make(const struct agents_opts *o, struct agents_spec *as,
+    char **cause)
 {
-	struct agent_spec	*s = &op->spec;
+	struct agent_spec	*s = &as->spec;
+	char			**words = NULL;
+	int			 nwords = 0, secrets;
 
-	memset(s, 0, sizeof *s);
-	s->image = op->opt.image;
-	if (words_split(op->opt.command, &op->ncommand,
-	    &op->command, cause) == 0) {
-		s->command = op->command;
-		s->ncommand = op->ncommand;
+	memset(as, 0, sizeof *as);
+	if (words_split(o->command, &as->ncommand, &as->command, cause) != 0)
+		return -1;
+	if (words_split(o->env_secret, &nwords, &words, cause) != 0) {
+		agents_spec_clear(as);
+		return -1;
 	}
-	s->memory = op->opt.memory;
-	s->cpus_milli = lround(op->opt.cpus * 1000);
-	s->pids_limit = op->opt.pids_limit;
-	s->workspace_dir = op->opt.workspace_dir;
+	words_free(nwords, words);
+	secrets = *o->api_key != '\0' || nwords > 0;
+	s->image = o->image;
+	s->command = as->command;
+	s->ncommand = as->ncommand;
+	s->memory = o->memory;
+	s->cpus_milli = lround(o->cpus * 1000);
+	s->pids_limit = o->pids_limit;
+	s->workspace_dir = o->workspace_dir;
 	s->version = SANDBOX_TUI_VERSION;
+	as->settings_path = xasprintf("%s/%s/%s", o->workspace_dir,
+	    AGENTS_STATE_DIR, AGENTS_SETTINGS_FILE);
+	s->settings_file = as->settings_path;
+	/* The env file exists on the target only with secrets. */
+	if (secrets) {
+		as->env_path = xasprintf("%s/%s/%s", o->workspace_dir,
+		    AGENTS_STATE_DIR, AGENTS_ENV_FILE);
+		s->env_file = as->env_path;
+	}
+	return 0;
+}
+
+void
+agents_spec_clear(struct agents_spec *as)
+{
+	words_free(as->ncommand, as->command);
+	free(as->settings_path);
+	free(as->env_path);
+	memset(as, 0, sizeof *as);
 }
 
 /* Checks the image and uploads settings and secrets before creating. */
@@ -443,8 +465,7 @@ agents_prep(struct agents_op *op)
 		agents_next(op);
 		return;
 	}
-	agents_spec(op, &cause);
-	if (cause == NULL)
+	if (agents_spec_make(&op->opt, &op->as, &cause) == 0)
 		agents_env_text(op, &env, &cause);
 	if (cause != NULL) {
 		agents_finish(op, cause);
@@ -457,24 +478,16 @@ agents_prep(struct agents_op *op)
 		free(cause);
 		return;
 	}
-	op->settings_path = xasprintf("%s/%s/%s", op->spec.workspace_dir,
-	    AGENTS_STATE_DIR, AGENTS_SETTINGS_FILE);
-	op->spec.settings_file = op->settings_path;
-	if (env != NULL) {
-		op->env_path = xasprintf("%s/%s/%s", op->spec.workspace_dir,
-		    AGENTS_STATE_DIR, AGENTS_ENV_FILE);
-		op->spec.env_file = op->env_path;
-	}
 
 	op->phase = PHASE_PREP;
 	op->preps = 3;
-	if ((cmd = docker_cmd_image_check(op->spec.image, &cause)) == NULL)
+	if ((cmd = docker_cmd_image_check(op->opt.image, &cause)) == NULL)
 		goto fail;
 	agents_exec(op, cmd, NULL, 0, agents_prep_done, -1, 0);
 	free(cmd);
 
 	if (env != NULL) {
-		if ((cmd = docker_cmd_put_file(op->env_path, &cause)) == NULL)
+		if ((cmd = docker_cmd_put_file(op->as.env_path, &cause)) == NULL)
 			goto fail;
 		agents_exec(op, cmd, env, strlen(env), agents_prep_done, -1, 1);
 		free(cmd);
@@ -484,9 +497,9 @@ agents_prep(struct agents_op *op)
 	env = NULL;
 
 	/* Settings are not secret, and the agent's user must read them. */
-	if ((cmd = docker_cmd_put_file(op->settings_path, &cause)) == NULL)
+	if ((cmd = docker_cmd_put_file(op->as.settings_path, &cause)) == NULL)
 		goto fail;
-	q = sh_quote(op->settings_path);
+	q = sh_quote(op->as.settings_path);
 	put = xasprintf("%s && chmod 644 %s", cmd, q);
 	free(q);
 	free(cmd);
@@ -562,7 +575,6 @@ agents_op_start(struct conn *conn, const struct agents_opts *opt,
 	op->req = *req;
 	op->rep = *rep;
 	op->arg = arg;
-	op->spec.image = op->opt.image;
 	op->phase = PHASE_LIST;
 	cmd = docker_cmd_ps();
 	agents_exec(op, cmd, NULL, 0, agents_list_done, -1, 0);

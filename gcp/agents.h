@@ -92,6 +92,23 @@ struct agents_opts {
 	const char	*claude_settings; /* a file, or "" for the shipped one */
 };
 
+/*
+ * The container every agent of these options runs, as docker_cmd_run and
+ * the compose export take it: spec points into opt and into the words and
+ * paths this struct owns.
+ */
+struct agents_spec {
+	struct agent_spec spec;
+	char		**command;
+	int		 ncommand;
+	char		*settings_path;	/* on the target */
+	char		*env_path;	/* on the target, only with secrets */
+};
+/* 0, or -1 with *cause (a word list that does not split). */
+int agents_spec_make(const struct agents_opts *, struct agents_spec *,
+	    char **cause);
+void agents_spec_clear(struct agents_spec *);
+
 struct agents_op;
 
 /* The operation copies what it needs of opt. */

@@ -97,7 +97,7 @@ struct agent_spec {
  * S/events:/run/sandbox-tui/events [-v SETTINGS:AGENT_SETTINGS_PATH:ro]
  * [--env-file F] IMAGE [command...]`, where S is WS/.sandbox-tui/agent-NN:
  * Claude Code's hooks append "TIME NN waiting|done" lines to the events
- * file, which tui/events.c follows.  S is the SSH user's and 0700, the file
+ * file, which gcp/events.c follows.  S is the SSH user's and 0700, the file
  * 0666 so that the container's user, whatever its uid, can append; only the
  * file is mounted, never S or WS/.sandbox-tui (which holds the secrets env
  * file).  Before that, WS/agent-NN is chowned to the uid of the image's

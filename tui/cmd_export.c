@@ -7,22 +7,21 @@
  * into them: the env file is named, never read.
  */
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "config/config.h"
-#include "config/words.h"
 #include "config/xmalloc.h"
 #include "gcp/conn.h"
+#include "gcp/agents.h"
 #include "gcp/docker.h"
 #include "layouts/export.h"
-#include "gcp/agents.h"
 #include "tui/app.h"
 #include "tui/cmd.h"
 #include "tui/cmd_export.h"
+#include "tui/opts.h"
 
 enum export_kind { EXPORT_SSH, EXPORT_GHOSTTY, EXPORT_TMUX, EXPORT_COMPOSE };
 
@@ -184,10 +183,13 @@ export_listed(const struct exec_result *r, void *arg)
 	struct export_ctx	 ctx;
 	size_t			 n = 0, i;
 	char			*cause = NULL, *user = NULL, *host = NULL;
-	char			*control = NULL, *path, *key = NULL, *settings;
-	char			*envf = NULL, *kh = NULL, *dir, **words = NULL;
-	int			 port = 22, nwords = 0, rc = -1;
+	char			*control = NULL, *path, *key = NULL;
+	char			*kh = NULL, *dir;
+	struct agents_opts	 opt;
+	struct agents_spec	 as;
+	int			 port = 22, rc = -1;
 
+	memset(&as, 0, sizeof as);
 	if (r->error != NULL || r->status != 0)
 		cause = xasprintf("listing the agents: %s", r->error != NULL ?
 		    r->error : r->err);
@@ -228,34 +230,14 @@ export_listed(const struct exec_result *r, void *arg)
 		ctx.control_dir = control = export_control_dir();
 		ctx.agents = ea;
 		ctx.nagents = n;
-		ctx.spec.image = config_str(app->cfg, "agents.image");
-		if (words_split(config_str(app->cfg, "agents.command"), &nwords,
-		    &words, &cause) == 0) {
-			ctx.spec.command = words;
-			ctx.spec.ncommand = nwords;
-		}
-		ctx.spec.memory = config_size(app->cfg, "agents.memory");
-		ctx.spec.cpus_milli = lround(config_float(app->cfg,
-		    "agents.cpus") * 1000);
-		ctx.spec.pids_limit = config_int(app->cfg, "agents.pids_limit");
-		ctx.spec.workspace_dir = config_str(app->cfg,
-		    "agents.workspace_dir");
-		settings = xasprintf("%s/%s/%s", ctx.spec.workspace_dir,
-		    AGENTS_STATE_DIR, AGENTS_SETTINGS_FILE);
-		ctx.spec.settings_file = settings;
-		/* The env file exists on the target only with secrets. */
-		if (*config_str(app->cfg, "agents.api_key") != '\0' ||
-		    *config_str(app->cfg, "agents.env_secret") != '\0')
-			ctx.spec.env_file = envf = xasprintf("%s/%s/%s",
-			    ctx.spec.workspace_dir, AGENTS_STATE_DIR,
-			    AGENTS_ENV_FILE);
-		ctx.spec.version = SANDBOX_TUI_VERSION;
+		opts_agents(app->cfg, &opt);
+		if (agents_spec_make(&opt, &as, &cause) == 0)
+			ctx.spec = as.spec;
 		path = job->path != NULL ? xstrdup(job->path) :
 		    export_default_path(job->kind);
 		if (cause == NULL)
 			rc = export_emit(app, &ctx, job->kind, path, &cause);
 		free(path);
-		free(settings);
 	}
 	if (rc != 0) {
 		if (app->cli)
@@ -265,7 +247,7 @@ export_listed(const struct exec_result *r, void *arg)
 	}
 	if (app->cli)
 		app_quit(app, rc == 0 ? 0 : 1);
-	words_free(nwords, words);
+	agents_spec_clear(&as);
 	agent_info_free(agents, n);
 	free(ea);
 	free(cause);
@@ -274,7 +256,6 @@ export_listed(const struct exec_result *r, void *arg)
 	free(control);
 	free(key);
 	free(kh);
-	free(envf);
 	export_job_free(job);
 }
 
