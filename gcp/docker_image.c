@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "config/echo.h"
 #include "config/shquote.h"
 #include "config/xmalloc.h"
 #include "gcp/docker.h"
@@ -51,7 +52,7 @@ image_pair_ok(const char *what, const char *pair, const char *extra,
 		if (*p == '\0')
 			return 1;
 	}
-	echo = docker_echo(pair != NULL ? pair : "");
+	echo = echo_text(pair != NULL ? pair : "", DOCKER_ECHO_MAX);
 	*cause = xasprintf("%s '%s': not NAME=VALUE (a name of letters, "
 	    "digits%s and _, a value without control characters)", what,
 	    echo, *extra != '\0' ? ", dots, dashes" : "");

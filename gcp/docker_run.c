@@ -19,6 +19,7 @@
 
 #include <jansson.h>
 
+#include "config/echo.h"
 #include "config/shquote.h"
 #include "config/utf8.h"
 #include "config/xmalloc.h"
@@ -61,7 +62,8 @@ docker_image_ok(const char *image, char **cause)
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/:@-") == strlen(image))
 		return 1;
 	if (cause != NULL) {
-		echo = docker_echo(image != NULL ? image : "");
+		echo = echo_text(image != NULL ? image : "",
+		    DOCKER_ECHO_MAX);
 		*cause = xasprintf("image '%s': not a valid image name", echo);
 		free(echo);
 	}
@@ -88,7 +90,7 @@ docker_run_path_ok(const char *what, const char *path, int for_volume,
 	if (why == NULL)
 		return 1;
 	if (cause != NULL) {
-		echo = docker_echo(path != NULL ? path : "");
+		echo = echo_text(path != NULL ? path : "", DOCKER_ECHO_MAX);
 		*cause = xasprintf("%s '%s': %s", what, echo, why);
 		free(echo);
 	}
@@ -124,7 +126,7 @@ docker_run_workspace(const char *ws, int n, char **cause)
 	if (len > 0 && p >= ws + len)
 		return xasprintf("%.*s/agent-%02d", (int)len, ws, n);
 	if (cause != NULL) {
-		echo = docker_echo(ws);
+		echo = echo_text(ws, DOCKER_ECHO_MAX);
 		*cause = xasprintf("workspace_dir '%s': %s", echo, len == 0 ?
 		    "must not be /" : "must not contain . or ..");
 		free(echo);
@@ -270,8 +272,8 @@ docker_run_numbers_ok(const struct agent_spec *spec, char **cause)
 	}
 	if (spec->version == NULL || strpbrk(spec->version, "\n\r") != NULL) {
 		if (cause != NULL) {
-			echo = docker_echo(spec->version != NULL ?
-			    spec->version : "");
+			echo = echo_text(spec->version != NULL ?
+			    spec->version : "", DOCKER_ECHO_MAX);
 			*cause = xasprintf("version '%s': missing or holds a "
 			    "line break", echo);
 			free(echo);
@@ -363,7 +365,8 @@ docker_run_names_ok(char *const *names, size_t n, char **cause)
 		if (docker_valid_name(names[i]))
 			continue;
 		if (cause != NULL) {
-			echo = docker_echo(names[i] != NULL ? names[i] : "");
+			echo = echo_text(names[i] != NULL ? names[i] : "",
+			    DOCKER_ECHO_MAX);
 			*cause = xasprintf("invalid container name '%s'", echo);
 			free(echo);
 		}
@@ -395,7 +398,8 @@ docker_cmd_each(const char *verb, char *const *names, size_t n, char **cause)
 	}
 	if (i == sizeof verbs / sizeof verbs[0]) {
 		if (cause != NULL) {
-			echo = docker_echo(verb != NULL ? verb : "");
+			echo = echo_text(verb != NULL ? verb : "",
+			    DOCKER_ECHO_MAX);
 			*cause = xasprintf("unknown container command '%s'",
 			    echo);
 			free(echo);
@@ -552,7 +556,7 @@ docker_cmd_put_file(const char *path, char **cause)
 	len = strlen(path);
 	if (path[len - 1] == '/') {
 		if (cause != NULL) {
-			echo = docker_echo(path);
+			echo = echo_text(path, DOCKER_ECHO_MAX);
 			*cause = xasprintf("file '%s': names a directory",
 			    echo);
 			free(echo);
@@ -687,8 +691,8 @@ docker_env_file(char *const *names, char *const *values, size_t n,
 			why = docker_env_bad(names[i], values[i]);
 		if (why != NULL) {
 			if (cause != NULL) {
-				echo = docker_echo(names[i] != NULL ?
-				    names[i] : "");
+				echo = echo_text(names[i] != NULL ?
+				    names[i] : "", DOCKER_ECHO_MAX);
 				*cause = xasprintf("secret '%s': %s", echo,
 				    why);
 				free(echo);

@@ -162,7 +162,7 @@ test_docker_run_refused(void **state)
 		{ 3, "x;rm -rf /", NULL, NULL, NULL, NULL, 0, 0, 0,
 		    "image 'x;rm -rf /':" },
 		{ 3, "$(id)", NULL, NULL, NULL, NULL, 0, 0, 0, "'$(id)'" },
-		{ 3, "a\nb", NULL, NULL, NULL, NULL, 0, 0, 0, "image 'a?b'" },
+		{ 3, "a\nb", NULL, NULL, NULL, NULL, 0, 0, 0, "image 'a\\x0ab'" },
 		{ 3, "x'y", NULL, NULL, NULL, NULL, 0, 0, 0, "image 'x'y'" },
 		{ 3, NULL, "ws", NULL, NULL, NULL, 0, 0, 0,
 		    "workspace_dir 'ws': not an absolute path" },
@@ -170,7 +170,7 @@ test_docker_run_refused(void **state)
 		    "workspace_dir '': not an absolute path" },
 		{ 3, NULL, "~/ws", NULL, NULL, NULL, 0, 0, 0, "absolute" },
 		{ 3, NULL, "/ws\n", NULL, NULL, NULL, 0, 0, 0,
-		    "workspace_dir '/ws?': contains a line break" },
+		    "workspace_dir '/ws\\x0a': contains a line break" },
 		{ 3, NULL, "/w\rs", NULL, NULL, NULL, 0, 0, 0, "line break" },
 		{ 3, NULL, "/", NULL, NULL, NULL, 0, 0, 0, "must not be /" },
 		{ 3, NULL, "///", NULL, NULL, NULL, 0, 0, 0, "must not be /" },
@@ -185,7 +185,7 @@ test_docker_run_refused(void **state)
 		{ 3, NULL, NULL, NULL, "e.env", NULL, 0, 0, 0,
 		    "env_file 'e.env': not an absolute path" },
 		{ 3, NULL, NULL, NULL, "/e\n.env", NULL, 0, 0, 0,
-		    "env_file '/e?.env': contains a line break" },
+		    "env_file '/e\\x0a.env': contains a line break" },
 		{ 3, NULL, NULL, NULL, NULL, "0.1\n", 0, 0, 0, "version" },
 		{ 3, NULL, NULL, NULL, NULL, NULL, 1024, 0, 0,
 		    "memory 1024: out of range" },
@@ -649,7 +649,7 @@ test_docker_run_put_file(void **state)
 	free(cause);
 	cause = NULL;
 	assert_null(docker_cmd_put_file("/a\nb", &cause));
-	assert_string_equal(cause, "file '/a?b': contains a line break");
+	assert_string_equal(cause, "file '/a\\x0ab': contains a line break");
 	free(cause);
 	cause = NULL;
 	assert_null(docker_cmd_put_file("/", &cause));
@@ -870,7 +870,7 @@ test_docker_run_env_file_refused(void **state)
 		    "UTF-8" },
 		{ "TOKEN", "hunter2\xc0\xaf", "not valid UTF-8" },
 		{ "TOKEN", "hunter2\xed\xa0\x80", "not valid UTF-8" },
-		{ "TOK\nEN", "hunter2", "secret 'TOK?EN': not a valid" },
+		{ "TOK\nEN", "hunter2", "secret 'TOK\\x0aEN': not a valid" },
 	};
 	char	*names[2], *values[2], *cause, *big;
 	size_t	 i;
