@@ -134,8 +134,8 @@ test_docker_explain(void **state)
 		/* Echoed target and image; NULL target. */
 		{ 1, "Cannot connect to the Docker daemon at x\n", "h\033]0;x\a",
 		    NULL, "docker is not running on h\\x1b]0;x\\x07" },
-		{ 125, "No such image: a\n", NULL, "a\nb", "image a\\x0ab is not "
-		    "on the target: " BUILD_IT },
+		{ 125, "No such image: a\n", NULL, "a\nb",
+		    "image a\\x0ab is not on the target: " BUILD_IT },
 		{ 1, "No such container: x\033[2J\n", "local", NULL,
 		    "no container x\\x1b[2J on local" },
 	};

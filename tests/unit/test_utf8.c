@@ -68,8 +68,9 @@ test_utf8_agree(const unsigned char *s, size_t len)
 static void
 test_utf8_strict(void **state)
 {
-	static const unsigned char	edges[] = { 0x00, 0x7f, 0x80, 0x8f,
-					    0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xff };
+	static const unsigned char	edges[] = { 0x00, 0x7f, 0x80,
+					    0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0,
+					    0xff };
 	unsigned char			s[4];
 	unsigned			a, b, c, d;
 
