@@ -5,13 +5,14 @@
  * option or a pattern, a port, key and known-hosts paths an ssh config can
  * hold, a control_dir short enough for its sockets), and for compose the
  * same limits `agents start` holds docker run to.  A refusal names the
- * value (control bytes shown escaped) and says what is wrong with it.
+ * value (through echo_text) and says what is wrong with it.
  */
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/echo.h"
 #include "config/xmalloc.h"
 #include "gcp/docker.h"
 #include "layouts/export.h"
@@ -28,32 +29,6 @@
 /* Longest value quoted back in a message. */
 #define EXPORT_ECHO_MAX		80
 
-/* A value for a message: control bytes as \n or \xNN, long ones cut. */
-static char *
-export_echo(const char *s)
-{
-	struct strbuf		b = { NULL, 0, 0 };
-	const unsigned char	*p;
-	size_t			 n = 0;
-
-	if (s == NULL)
-		return xstrdup("(none)");
-	strbuf_add(&b, "");
-	for (p = (const unsigned char *)s; *p != '\0'; p++, n++) {
-		if (n == EXPORT_ECHO_MAX) {
-			strbuf_add(&b, "...");
-			break;
-		}
-		if (*p == '\n')
-			strbuf_add(&b, "\\n");
-		else if (*p < 0x20 || *p == 0x7f)
-			strbuf_printf(&b, "\\x%02x", *p);
-		else
-			strbuf_printf(&b, "%c", *p);
-	}
-	return strbuf_take(&b);
-}
-
 int
 export_bad(char **cause, const char *what, const char *value,
     const char *why)
@@ -61,7 +36,7 @@ export_bad(char **cause, const char *what, const char *value,
 	char	*echo;
 
 	if (cause != NULL) {
-		echo = export_echo(value);
+		echo = echo_text(value, EXPORT_ECHO_MAX);
 		*cause = xasprintf("%s '%s': %s", what, echo, why);
 		free(echo);
 	}
