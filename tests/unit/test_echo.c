@@ -2,7 +2,8 @@
  * Unit tests for config/echo.c, the one rule for text echoed to the
  * terminal: exact outputs for printable, control and invalid input, the
  * bound and its marker, and for every short byte string the promise the
- * callers rely on (well-formed UTF-8, no control character, bounded).
+ * callers rely on (well-formed UTF-8, no control character, bounded, and
+ * echoed again unchanged).
  */
 
 #include <setjmp.h>
@@ -95,7 +96,7 @@ static void
 test_echo_check(const char *in, size_t len, size_t max)
 {
 	char		*out = echo_textn(in, len, max);
-	char		*full = echo_textn(in, len, 1000);
+	char		*full = echo_textn(in, len, 1000), *again;
 	size_t		 olen = strlen(out), cut = strlen(ECHO_CUT), n;
 	const char	*p;
 	uint32_t	 cp;
@@ -105,6 +106,10 @@ test_echo_check(const char *in, size_t len, size_t max)
 		n = utf8_decode(p, strlen(p), &cp);
 		assert_false(utf8_is_control(cp));
 	}
+	/* Echoed text echoes as itself. */
+	again = echo_text(full, 1000);
+	assert_string_equal(again, full);
+	free(again);
 	if (strlen(full) <= max)
 		assert_string_equal(out, full);
 	else {
