@@ -348,6 +348,7 @@ docker_json_lines(const char *out, const char *what,
 {
 	size_t		 len, line = 0;
 	const char	*p, *end, *why;
+	char		*echo;
 	json_t		*obj;
 	json_error_t	 err;
 	int		 ok;
@@ -359,9 +360,14 @@ docker_json_lines(const char *out, const char *what,
 		if (strspn(p, " \t\r") >= len)
 			continue;
 		if ((obj = json_loadb(p, len, 0, &err)) == NULL) {
-			if (cause != NULL)
+			/* jansson's text quotes the bytes near the error. */
+			if (cause != NULL) {
+				echo = echo_text(err.text,
+				    JSON_ERROR_TEXT_LENGTH);
 				*cause = xasprintf("%s: line %zu: %s", what,
-				    line, err.text);
+				    line, echo);
+				free(echo);
+			}
 			return -1;
 		}
 		why = "not a JSON object";
