@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "config/echo.h"
+#include "config/utf8.h"
 #include "config/xmalloc.h"
 #include "vt/vt_private.h"
 
@@ -462,11 +463,8 @@ vt_row_text(struct vt *vt, int row, char *buf, size_t size)
 	/* Spaces written by the program are characters to libvterm. */
 	while (n > 0 && all[n - 1] == ' ')
 		n--;
-	if (n > size - 1) {
-		n = size - 1;
-		while (n > 0 && ((unsigned char)all[n] & 0xc0) == 0x80)
-			n--;
-	}
+	if (n > size - 1)
+		n = utf8_cut(all, size - 1);
 	memcpy(buf, all, n);
 	buf[n] = '\0';
 	free(all);
