@@ -649,9 +649,6 @@ docker_cmd_image_check(const char *image, char **cause)
 static const char *
 docker_env_bad(const char *name, const char *value)
 {
-	const unsigned char	*p, *end;
-	size_t			 len;
-
 	if ((name[0] < 'A' || name[0] > 'Z') &&
 	    (name[0] < 'a' || name[0] > 'z') && name[0] != '_')
 		return "not a valid variable name";
@@ -663,14 +660,8 @@ docker_env_bad(const char *name, const char *value)
 	if (strpbrk(value, "\n\r") != NULL)
 		return "value holds a line break, which an env file "
 		    "cannot carry";
-	p = (const unsigned char *)value;
-	end = p + strlen(value);
-	while (p < end) {
-		if ((len = utf8_valid_len((const char *)p,
-		    (size_t)(end - p))) == 0)
-			return "value is not valid UTF-8";
-		p += len;
-	}
+	if (!utf8_valid(value, strlen(value)))
+		return "value is not valid UTF-8";
 	if (strlen(name) + 1 + strlen(value) > DOCKER_RUN_ENV_LINE_MAX)
 		return "value is too long for an env file";
 	return NULL;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "config/echo.h"
+#include "config/utf8.h"
 #include "config/xmalloc.h"
 #include "gcp/docker.h"
 #include "layouts/export.h"
@@ -47,39 +48,7 @@ export_bad(char **cause, const char *what, const char *value,
 static int
 export_utf8_ok(const char *s)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-	unsigned int		 cp, min;
-	int			 more, i;
-
-	while (*p != '\0') {
-		if (*p < 0x80) {
-			p++;
-			continue;
-		}
-		if ((*p & 0xe0) == 0xc0) {
-			cp = *p & 0x1f;
-			more = 1;
-			min = 0x80;
-		} else if ((*p & 0xf0) == 0xe0) {
-			cp = *p & 0x0f;
-			more = 2;
-			min = 0x800;
-		} else if ((*p & 0xf8) == 0xf0) {
-			cp = *p & 0x07;
-			more = 3;
-			min = 0x10000;
-		} else
-			return 0;
-		for (i = 1; i <= more; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (p[i] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		p += more + 1;
-	}
-	return 1;
+	return utf8_valid(s, strlen(s));
 }
 
 int
