@@ -86,37 +86,13 @@ keys_lookup_name(const char *s)
 static key_code
 keys_decode_char(const char *s)
 {
-	const unsigned char	*u = (const unsigned char *)s;
-	key_code		 cp;
-	size_t			 n, i;
+	size_t		len = strlen(s);
+	uint32_t	cp;
 
-	if (u[0] < 0x80) {
-		if (u[0] < 0x20 || u[0] == 0x7f || u[1] != '\0')
-			return KEYC_NONE;
-		return u[0];
-	}
-	if ((u[0] & 0xe0) == 0xc0) {
-		n = 2;
-		cp = u[0] & 0x1f;
-	} else if ((u[0] & 0xf0) == 0xe0) {
-		n = 3;
-		cp = u[0] & 0x0f;
-	} else if ((u[0] & 0xf8) == 0xf0) {
-		n = 4;
-		cp = u[0] & 0x07;
-	} else
+	if (len == 0 || utf8_valid_len(s, len) != len)
 		return KEYC_NONE;
-	for (i = 1; i < n; i++) {
-		if ((u[i] & 0xc0) != 0x80)
-			return KEYC_NONE;
-		cp = (cp << 6) | (u[i] & 0x3f);
-	}
-	if (u[n] != '\0')
-		return KEYC_NONE;
-	/* Overlong forms, surrogates, C1 controls and beyond Unicode. */
-	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
-	    (n == 4 && cp < 0x10000) || (cp >= 0xd800 && cp <= 0xdfff) ||
-	    cp < 0xa0 || cp > 0x10ffff)
+	utf8_decode(s, len, &cp);
+	if (utf8_is_control(cp))
 		return KEYC_NONE;
 	return cp;
 }

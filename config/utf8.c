@@ -35,34 +35,59 @@ utf8_second(unsigned char c, unsigned char *lo, unsigned char *hi)
 	return 0;
 }
 
+enum utf8_step
+utf8_step(struct utf8_stream *st, unsigned char c, uint32_t *cp)
+{
+	unsigned char	lo, hi;
+	int		n;
+
+	if (st->need == 0) {
+		if (c < 0x80) {
+			*cp = c;
+			return UTF8_CHAR;
+		}
+		if ((n = utf8_second(c, &lo, &hi)) == 0) {
+			*cp = UTF8_REPLACEMENT;
+			return UTF8_BAD;
+		}
+		st->cp = c & (n == 2 ? 0x1f : n == 3 ? 0x0f : 0x07);
+		st->need = (uint8_t)(n - 1);
+		st->lo = lo;
+		st->hi = hi;
+		return UTF8_MORE;
+	}
+	if (c < st->lo || c > st->hi) {
+		st->need = 0;
+		*cp = UTF8_REPLACEMENT;
+		return UTF8_CUT;
+	}
+	st->cp = (st->cp << 6) | (c & 0x3f);
+	st->lo = 0x80;
+	st->hi = 0xbf;
+	if (--st->need != 0)
+		return UTF8_MORE;
+	*cp = st->cp;
+	return UTF8_CHAR;
+}
+
 size_t
 utf8_decode(const char *s, size_t len, uint32_t *cp)
 {
-	const unsigned char	*u = (const unsigned char *)s;
-	unsigned char		 lo, hi;
-	size_t			 n, i;
-	uint32_t		 v;
+	struct utf8_stream	st = { 0, 0, 0, 0 };
+	size_t			i;
 
-	if (u[0] < 0x80) {
-		*cp = u[0];
-		return 1;
+	for (i = 0; i < len; i++) {
+		switch (utf8_step(&st, (unsigned char)s[i], cp)) {
+		case UTF8_MORE:
+			break;
+		case UTF8_CUT:
+			return i;
+		default:
+			return i + 1;
+		}
 	}
 	*cp = UTF8_REPLACEMENT;
-	n = (size_t)utf8_second(u[0], &lo, &hi);
-	if (n == 0)
-		return 1;
-	v = u[0] & (n == 2 ? 0x1f : n == 3 ? 0x0f : 0x07);
-	for (i = 1; i < n; i++) {
-		if (i == len)
-			return 0;
-		if (u[i] < lo || u[i] > hi)
-			return i;
-		v = (v << 6) | (u[i] & 0x3f);
-		lo = 0x80;
-		hi = 0xbf;
-	}
-	*cp = v;
-	return n;
+	return 0;
 }
 
 size_t
@@ -76,6 +101,54 @@ utf8_valid_len(const char *s, size_t len)
 	    memcmp(s, "\xef\xbf\xbd", 3) != 0)))
 		return 0;
 	return n;
+}
+
+int
+utf8_valid(const char *s, size_t len)
+{
+	size_t	n;
+
+	while (len > 0) {
+		if ((n = utf8_valid_len(s, len)) == 0)
+			return 0;
+		s += n;
+		len -= n;
+	}
+	return 1;
+}
+
+int
+utf8_is_control(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
+}
+
+/* Tries the longest first: a continuation byte alone is a bad byte. */
+size_t
+utf8_prev(const char *s, size_t at)
+{
+	size_t	k;
+
+	for (k = at < 4 ? at : 4; k > 1; k--) {
+		if (utf8_valid_len(s + at - k, k) == k)
+			return at - k;
+	}
+	return at > 0 ? at - 1 : 0;
+}
+
+/* Only one place in the last three bytes can start a character that the
+ * end cuts short: the bytes after its lead are continuation bytes. */
+size_t
+utf8_cut(const char *s, size_t len)
+{
+	uint32_t	cp;
+	size_t		k;
+
+	for (k = 1; k <= 3 && k <= len; k++) {
+		if (utf8_decode(s + len - k, k, &cp) == 0)
+			return len - k;
+	}
+	return len;
 }
 
 size_t

@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "config/echo.h"
 #include "config/config.h"
 #include "config/shquote.h"
 #include "config/words.h"
@@ -379,7 +380,7 @@ agents_settings_text(struct agents_op *op, char **cause)
 	json_error_t	 jerr;
 	json_t		*j;
 	FILE		*f;
-	char		*buf = NULL;
+	char		*buf = NULL, *echo;
 	size_t		 len = 0;
 
 	if (*path == '\0')
@@ -395,8 +396,11 @@ agents_settings_text(struct agents_op *op, char **cause)
 	}
 	fclose(f);
 	if ((j = json_loads(buf, 0, &jerr)) == NULL) {
+		/* jansson's text quotes the bytes near the error. */
+		echo = echo_text(jerr.text, JSON_ERROR_TEXT_LENGTH);
 		*cause = xasprintf("CLAUDE_SETTINGS %s:%d: %s", path,
-		    jerr.line, jerr.text);
+		    jerr.line, echo);
+		free(echo);
 		free(buf);
 		return NULL;
 	}

@@ -24,6 +24,7 @@
 #include <jansson.h>
 #include <openssl/crypto.h>
 
+#include "config/echo.h"
 #include "config/xmalloc.h"
 #include "gcp/auth.h"
 #include "gcp/auth_private.h"
@@ -37,6 +38,10 @@
 /* Refresh this long before expiry (or at half life, if shorter). */
 #define AUTH_MARGIN_MS		(5 * 60 * 1000)
 #define AUTH_DEFAULT_LIFE	3600
+/* Bounds on the server's words in a message (echo_text). */
+#define AUTH_CODE_MAX		100	/* an OAuth error or a status */
+#define AUTH_MESSAGE_MAX	1000	/* its description */
+#define AUTH_EXCERPT_MAX	120	/* the metadata server's text */
 
 static int64_t
 auth_now_ms(void)
@@ -296,8 +301,7 @@ auth_fetch_error(struct auth *a, const struct http_response *r)
 			    "the metadata server" : "the token endpoint";
 	const char	*error = NULL, *desc = NULL;
 	json_t		*j = NULL, *e;
-	char		*out, *excerpt = NULL, *p;
-	size_t		 n;
+	char		*out, *said = NULL, *why = NULL;
 
 	if (r->status == 0)
 		return auth_transport_error(a, what, r);
@@ -317,27 +321,26 @@ auth_fetch_error(struct auth *a, const struct http_response *r)
 			    "error_description"));
 		}
 	}
-	/* The metadata server answers in text; it was sent no secret. */
+	/* The server's words end up on the screen: echoed, not trusted.
+	 * The metadata server answers in text; it was sent no secret. */
 	if (error == NULL && a->kind == AUTH_METADATA && r->body != NULL &&
-	    r->body[0] != '<') {
-		n = strcspn(r->body, "\r\n");
-		excerpt = xstrndup(r->body, n > 120 ? 120 : n);
-		error = excerpt;
-	}
+	    r->body[0] != '<')
+		said = echo_textn(r->body, strcspn(r->body, "\r\n"),
+		    AUTH_EXCERPT_MAX);
+	else if (error != NULL)
+		said = echo_text(error, AUTH_CODE_MAX);
+	if (desc != NULL)
+		why = echo_text(desc, AUTH_MESSAGE_MAX);
 	out = xasprintf("cannot get an access token from %s %s: HTTP %ld%s%s"
 	    "%s%s%s", what, a->host, r->status,
-	    error != NULL && *error != '\0' ? " " : "",
-	    error != NULL ? error : "",
-	    desc != NULL && *desc != '\0' ? ": " : "",
-	    desc != NULL ? desc : "",
+	    said != NULL && *said != '\0' ? " " : "",
+	    said != NULL ? said : "",
+	    why != NULL && *why != '\0' ? ": " : "",
+	    why != NULL ? why : "",
 	    auth_hint(a, r->status, error, desc));
-	free(excerpt);
+	free(why);
+	free(said);
 	json_decref(j);
-	/* The server's words end up on the screen: no control bytes. */
-	for (p = out; *p != '\0'; p++) {
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	}
 	return out;
 }
 

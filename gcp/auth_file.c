@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <openssl/crypto.h>
 
+#include "config/echo.h"
 #include "config/xmalloc.h"
 #include "gcp/auth.h"
 #include "gcp/auth_private.h"
@@ -24,6 +25,7 @@
 #define AUTH_DMI_PRODUCT	"/sys/class/dmi/id/product_name"
 /* Key files are a few KiB; anything much larger is not one. */
 #define AUTH_FILE_MAX		(64 * 1024)
+#define AUTH_FILE_ECHO_MAX	64	/* a value quoted in a message */
 
 /*
  * Reads a credentials file whole into a buffer the caller wipes and
@@ -198,7 +200,7 @@ auth_load_json(struct auth *a, const char *file, const char *buf,
 {
 	json_t		*o;
 	json_error_t	 jerr;
-	char		*type = NULL, *near;
+	char		*type = NULL, *near, *echo;
 	int		 rc = -1;
 
 	if ((o = json_loads(buf, JSON_REJECT_DUPLICATES, &jerr)) == NULL) {
@@ -221,9 +223,11 @@ auth_load_json(struct auth *a, const char *file, const char *buf,
 	else if (strcmp(type, "authorized_user") == 0)
 		rc = auth_load_authorized_user(a, o, file, cause);
 	else {
+		echo = echo_text(type, AUTH_FILE_ECHO_MAX);
 		*cause = xasprintf("%s: credentials of type %s are not "
 		    "supported (use a service_account key or "
-		    "authorized_user credentials)", file, type);
+		    "authorized_user credentials)", file, echo);
+		free(echo);
 		goto out;
 	}
 	if (rc == 0 && a->project == NULL &&

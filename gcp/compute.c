@@ -20,6 +20,7 @@
 
 #include <jansson.h>
 
+#include "config/echo.h"
 #include "config/xmalloc.h"
 #include "gcp/compute.h"
 #include "gcp/compute_private.h"
@@ -44,43 +45,11 @@ compute_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-char *
-compute_echo(const char *s, size_t max)
-{
-	size_t	len, keep, i;
-	char	*out;
-
-	if (s == NULL)
-		return xstrdup("(none)");
-	len = strlen(s);
-	keep = len > max ? max : len;
-	/* Do not cut a UTF-8 sequence in two. */
-	while (keep > 0 && keep < len &&
-	    ((unsigned char)s[keep] & 0xc0) == 0x80)
-		keep--;
-	out = xmalloc(keep + 4);
-	for (i = 0; i < keep; i++) {
-		unsigned char	c = (unsigned char)s[i];
-
-		if (c == '\n' || c == '\r' || c == '\t')
-			c = ' ';
-		else if (c < 0x20 || c == 0x7f)
-			c = '?';
-		out[i] = (char)c;
-	}
-	if (keep < len) {
-		memcpy(out + keep, "...", 3);
-		keep += 3;
-	}
-	out[keep] = '\0';
-	return out;
-}
-
 int
 compute_bad(char **cause, const char *field, const char *value,
     const char *why)
 {
-	char	*echo = compute_echo(value, COMPUTE_ECHO_MAX);
+	char	*echo = echo_text(value, COMPUTE_ECHO_MAX);
 
 	*cause = xasprintf("%s: '%s' %s", field, echo, why);
 	free(echo);

@@ -7,9 +7,10 @@
  * permission, another zone when the zone is out of machines, ...).
  *
  * Everything here reads text that came over the network, so nothing is
- * trusted: wrong types are skipped, text quoted back is cut short and
- * stripped of control bytes, and a host key must be well-formed base64 of
- * a key of the type it claims before it is returned for pinning.
+ * trusted: wrong types are skipped, text quoted back goes through
+ * echo_text (cut short, control bytes shown as \xNN), and a host key
+ * must be well-formed base64 of a key of the type it claims before it is
+ * returned for pinning.
  */
 
 #include <ctype.h>
@@ -21,6 +22,7 @@
 
 #include <jansson.h>
 
+#include "config/echo.h"
 #include "config/xmalloc.h"
 #include "gcp/compute.h"
 #include "gcp/compute_private.h"
@@ -107,7 +109,7 @@ compute_load(const char *body, const char *what, char **cause)
 	char	*echo;
 
 	if (body == NULL || (root = json_loads(body, 0, NULL)) == NULL) {
-		echo = compute_echo(body, COMPUTE_QUOTE_MAX);
+		echo = echo_text(body, COMPUTE_QUOTE_MAX);
 		*cause = xasprintf("%s: the answer is not JSON: '%s'", what,
 		    echo);
 		free(echo);
@@ -301,10 +303,10 @@ compute_op_error(const struct gce_op *op)
 	char		*text, *msg, *echo, *perm, *role;
 	size_t		 i;
 
-	msg = compute_echo(op->error_text != NULL ? op->error_text : code,
+	msg = echo_text(op->error_text != NULL ? op->error_text : code,
 	    COMPUTE_MESSAGE_MAX);
 	/* The code is Google's text too: quoted, not trusted. */
-	echo = compute_echo(code, COMPUTE_CODE_MAX);
+	echo = echo_text(code, COMPUTE_CODE_MAX);
 	if (op->http_status != 0)
 		text = xasprintf("%s (%s, HTTP %ld)", msg, echo,
 		    op->http_status);
@@ -614,10 +616,10 @@ compute_error_text(long status, const char *body)
 		msg = compute_str(root, "error_description");
 	}
 
-	echo = compute_echo(msg != NULL ? msg : reason != NULL ? "" : body,
+	echo = echo_text(msg != NULL ? msg : reason != NULL ? "" : body,
 	    msg != NULL ? COMPUTE_MESSAGE_MAX : COMPUTE_QUOTE_MAX);
 	/* The reason is Google's text too: quoted, not trusted. */
-	why_echo = reason != NULL ? compute_echo(reason, COMPUTE_CODE_MAX) :
+	why_echo = reason != NULL ? echo_text(reason, COMPUTE_CODE_MAX) :
 	    NULL;
 	if (reason != NULL && msg != NULL)
 		text = xasprintf("HTTP %ld (%s): %s", status, why_echo, echo);

@@ -19,10 +19,6 @@ char *compute_dump(struct json_t *);
 /* Region names: "us-central1", "northamerica-northeast2". */
 int compute_valid_region(const char *);
 
-/* A printable copy of untrusted text for a message, cut after max bytes
- * with "..." and control bytes shown as '?'; caller frees. */
-char *compute_echo(const char *s, size_t max);
-
 /*
  * The price in a table in the format of config/gce-prices.conf (lines
  * "NAME ON-DEMAND [SPOT]", '#' comments): the on-demand column, or the

@@ -21,6 +21,7 @@
 
 #include <jansson.h>
 
+#include "config/echo.h"
 #include "config/shquote.h"
 #include "config/xmalloc.h"
 #include "gcp/docker.h"
@@ -37,9 +38,6 @@
  * detaches by closing the channel instead.
  */
 #define DOCKER_DETACH_KEYS "\377"
-
-/* Longest user input echoed back in an error message. */
-#define DOCKER_ECHO_MAX 32
 
 /* ASCII only: names and label keys must not depend on the locale. */
 static int
@@ -67,28 +65,6 @@ docker_number(const char *s)
 	return n;
 }
 
-/* A printable, bounded copy of user input for a message; caller frees. */
-char *
-docker_echo(const char *s)
-{
-	size_t	len = strlen(s), i, keep;
-	char	*out;
-
-	keep = len > DOCKER_ECHO_MAX ? DOCKER_ECHO_MAX : len;
-	out = xmalloc(keep + 4);
-	for (i = 0; i < keep; i++) {
-		unsigned char	c = (unsigned char)s[i];
-
-		out[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
-	}
-	if (keep < len) {
-		memcpy(out + keep, "...", 4);
-		return out;
-	}
-	out[keep] = '\0';
-	return out;
-}
-
 int
 agent_parse_number(const char *s, char **cause)
 {
@@ -104,7 +80,7 @@ agent_parse_number(const char *s, char **cause)
 	if ((n = docker_number(digits)) > 0)
 		return n;
 	if (cause != NULL) {
-		echo = docker_echo(s);
+		echo = echo_text(s, DOCKER_ECHO_MAX);
 		*cause = xasprintf("agent '%s': not a number between 1 and %d",
 		    echo, AGENT_MAX);
 		free(echo);
@@ -152,10 +128,11 @@ docker_cmd_refuse(const char *name)
 {
 	char	*echo, *msg, *qmsg, *cmd;
 
-	echo = docker_echo(name != NULL ? name : "");
+	echo = echo_text(name != NULL ? name : "", DOCKER_ECHO_MAX);
 	msg = xasprintf("sandbox-tui: invalid container name '%s'", echo);
 	qmsg = sh_quote(msg);
-	cmd = xasprintf("echo %s >&2; exit 1", qmsg);
+	/* printf, not echo: dash's echo reads the backslashes in it. */
+	cmd = xasprintf("printf '%%s\\n' %s >&2; exit 1", qmsg);
 	free(qmsg);
 	free(msg);
 	free(echo);
@@ -371,6 +348,7 @@ docker_json_lines(const char *out, const char *what,
 {
 	size_t		 len, line = 0;
 	const char	*p, *end, *why;
+	char		*echo;
 	json_t		*obj;
 	json_error_t	 err;
 	int		 ok;
@@ -382,9 +360,14 @@ docker_json_lines(const char *out, const char *what,
 		if (strspn(p, " \t\r") >= len)
 			continue;
 		if ((obj = json_loadb(p, len, 0, &err)) == NULL) {
-			if (cause != NULL)
+			/* jansson's text quotes the bytes near the error. */
+			if (cause != NULL) {
+				echo = echo_text(err.text,
+				    JSON_ERROR_TEXT_LENGTH);
 				*cause = xasprintf("%s: line %zu: %s", what,
-				    line, err.text);
+				    line, echo);
+				free(echo);
+			}
 			return -1;
 		}
 		why = "not a JSON object";

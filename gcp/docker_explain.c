@@ -5,8 +5,8 @@
  * its socket, daemon down, image not built, container missing or name
  * taken) are recognised by the phrases every version we know of uses, and
  * said plainly; anything else is docker's own last line.  Everything taken
- * from stderr or the caller is scrubbed of control characters first: it
- * ends up on the user's terminal.
+ * from stderr or the caller goes through echo_text first: it ends up on
+ * the user's terminal.
  *
  * Texts checked against docker 20.10 (client and daemon) and a 28.2
  * client, and newer ones seen in bug reports:
@@ -30,7 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/utf8.h"
+#include "config/echo.h"
 #include "config/xmalloc.h"
 #include "gcp/docker.h"
 #include "gcp/docker_private.h"
@@ -38,52 +38,19 @@
 /* Longest text taken from docker's stderr into a message. */
 #define DOCKER_EXPLAIN_MAX 300
 
-/*
- * A printable copy of [s, s + len): trimmed, tabs to spaces, control
- * characters (C0, DEL, C1) and invalid UTF-8 to '?', cut at a character
- * boundary to max bytes with "...".  Caller frees.
- */
+/* [s, s + len) trimmed of blanks and echoed (config/echo.h); caller
+ * frees. */
 static char *
-docker_explain_scrub(const char *s, size_t len, size_t max)
+docker_explain_echo(const char *s, size_t len)
 {
-	const unsigned char	*p, *end;
-	char			*out, *q;
-	size_t			 n;
-
-	p = (const unsigned char *)s;
-	end = p + len;
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
-		p++;
-	while (end > p && (end[-1] == ' ' || end[-1] == '\t' ||
-	    end[-1] == '\r'))
-		end--;
-	out = q = xmalloc(max + 4);
-	while (p < end) {
-		n = utf8_valid_len((const char *)p, (size_t)(end - p));
-		if ((size_t)(q - out) + (n > 0 ? n : 1) > max) {
-			memcpy(q, "...", 3);
-			q += 3;
-			break;
-		}
-		if (n == 0 || (n == 2 && p[0] == 0xc2 && p[1] < 0xa0)) {
-			*q++ = '?';
-			p += n > 0 ? n : 1;
-		} else if (n > 1) {
-			memcpy(q, p, n);
-			q += n;
-			p += n;
-		} else {
-			if (*p == '\t')
-				*q++ = ' ';
-			else if (*p < 0x20 || *p == 0x7f)
-				*q++ = '?';
-			else
-				*q++ = (char)*p;
-			p++;
-		}
+	while (len > 0 && (*s == ' ' || *s == '\t' || *s == '\r')) {
+		s++;
+		len--;
 	}
-	*q = '\0';
-	return out;
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' ||
+	    s[len - 1] == '\r'))
+		len--;
+	return echo_textn(s, len, DOCKER_EXPLAIN_MAX);
 }
 
 /* Whether line [p, end) is docker's "see --help" hint, not the error. */
@@ -124,8 +91,7 @@ docker_explain_last(const char *err)
 	}
 	if (last == NULL)
 		return NULL;
-	return docker_explain_scrub(last, (size_t)(last_end - last),
-	    DOCKER_EXPLAIN_MAX);
+	return docker_explain_echo(last, (size_t)(last_end - last));
 }
 
 /* Whether some line of err has "image" and, after it, "not found". */
@@ -144,7 +110,7 @@ docker_explain_image_not_found(const char *err)
 	return 0;
 }
 
-/* The text after marker up to the end of its line, scrubbed; or NULL. */
+/* The text after marker up to the end of its line, echoed; or NULL. */
 static char *
 docker_explain_after(const char *err, const char *marker)
 {
@@ -153,7 +119,7 @@ docker_explain_after(const char *err, const char *marker)
 	if ((p = strstr(err, marker)) == NULL)
 		return NULL;
 	p += strlen(marker);
-	return docker_explain_scrub(p, strcspn(p, "\n"), DOCKER_EXPLAIN_MAX);
+	return docker_explain_echo(p, strcspn(p, "\n"));
 }
 
 /* The name from `The container name "/x" is already in use`, or NULL. */
@@ -170,7 +136,7 @@ docker_explain_conflict(const char *err)
 	if ((end = strchr(p, '"')) == NULL || end == p ||
 	    memchr(p, '\n', (size_t)(end - p)) != NULL)
 		return NULL;
-	return docker_explain_scrub(p, (size_t)(end - p), DOCKER_EXPLAIN_MAX);
+	return docker_explain_echo(p, (size_t)(end - p));
 }
 
 char *
@@ -181,8 +147,9 @@ docker_explain(int status, const char *err, const char *target,
 
 	if (err == NULL)
 		err = "";
-	t = docker_explain_scrub(target != NULL ? target : "the target",
-	    strlen(target != NULL ? target : "the target"), DOCKER_EXPLAIN_MAX);
+	if (target == NULL)
+		target = "the target";
+	t = docker_explain_echo(target, strlen(target));
 
 	if (strstr(err, "Error response from daemon") == NULL &&
 	    (status == 127 || strstr(err, "docker: not found") != NULL ||
@@ -200,8 +167,7 @@ docker_explain(int status, const char *err, const char *target,
 	} else if (image != NULL && (strcasestr(err, "no such image") != NULL ||
 	    strcasestr(err, "unable to find image") != NULL ||
 	    docker_explain_image_not_found(err))) {
-		what = docker_explain_scrub(image, strlen(image),
-		    DOCKER_EXPLAIN_MAX);
+		what = docker_explain_echo(image, strlen(image));
 		msg = xasprintf("image %s is not on %s: sandbox-tui image "
 		    "build makes it there, or set agents.image", what, t);
 	} else if ((what = docker_explain_after(err,

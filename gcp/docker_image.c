@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "config/echo.h"
 #include "config/shquote.h"
 #include "config/xmalloc.h"
 #include "gcp/docker.h"
@@ -51,7 +52,7 @@ image_pair_ok(const char *what, const char *pair, const char *extra,
 		if (*p == '\0')
 			return 1;
 	}
-	echo = docker_echo(pair != NULL ? pair : "");
+	echo = echo_text(pair != NULL ? pair : "", DOCKER_ECHO_MAX);
 	*cause = xasprintf("%s '%s': not NAME=VALUE (a name of letters, "
 	    "digits%s and _, a value without control characters)", what,
 	    echo, *extra != '\0' ? ", dots, dashes" : "");
@@ -164,6 +165,8 @@ docker_build_step(const char *line, struct docker_build_step *st)
 
 /* Sections of the status command's output, in order. */
 #define IMAGE_STATUS_END "--sandbox-tui-end--"
+/* Longest line of docker's echoed in a message. */
+#define IMAGE_ECHO_MAX	80
 
 char *
 docker_cmd_image_status(const char *image, const char *base, char **cause)
@@ -210,14 +213,18 @@ image_parse_inspect(const char *line, struct image_info *info,
 {
 	json_t		*o, *cfg, *labels, *tags, *v;
 	json_error_t	 e;
+	char		*echo;
 
 	memset(info, 0, sizeof *info);
 	if (strcmp(line, "null") == 0)
 		return 0;
 	if ((o = json_loads(line, 0, &e)) == NULL || !json_is_object(o)) {
+		/* jansson's text quotes the bytes near the error. */
+		echo = echo_text(o == NULL ? e.text : "not an object",
+		    JSON_ERROR_TEXT_LENGTH);
 		*cause = xasprintf("image status: docker image inspect of the "
-		    "%s image: not JSON (%s)", what, o == NULL ? e.text :
-		    "not an object");
+		    "%s image: not JSON (%s)", what, echo);
+		free(echo);
 		json_decref(o);
 		return -1;
 	}
@@ -263,7 +270,7 @@ int
 docker_parse_image_status(const char *out, struct image_status *st,
     char **cause)
 {
-	char	*copy = xstrdup(out), *p = copy, *line, *sp, *sp2;
+	char	*copy = xstrdup(out), *p = copy, *line, *sp, *sp2, *echo;
 	int	 i, rc = -1;
 
 	memset(st, 0, sizeof *st);
@@ -290,8 +297,10 @@ docker_parse_image_status(const char *out, struct image_status *st,
 		/* "/sandbox-agent-01 sha256:... running" */
 		if ((sp = strchr(line, ' ')) == NULL ||
 		    (sp2 = strchr(sp + 1, ' ')) == NULL) {
+			echo = echo_text(line, IMAGE_ECHO_MAX);
 			*cause = xasprintf("image status: unexpected line from "
-			    "docker inspect: %.60s", line);
+			    "docker inspect: %s", echo);
+			free(echo);
 			goto out;
 		}
 		st->containers = xreallocarray(st->containers,

@@ -23,8 +23,8 @@ int docker_valid_name(const char *name);
 /* A plausible image reference ([A-Za-z0-9._/:@-], no '-' first); else 0
  * with *cause naming it (cause may be NULL). */
 int docker_image_ok(const char *image, char **cause);
-/* A printable, bounded copy of user input for a message; caller frees. */
-char *docker_echo(const char *s);
+/* Longest user input echoed back in an error message (echo_text). */
+#define DOCKER_ECHO_MAX 32
 /*
  * Calls each() with every object of docker's `--format '{{json .}}'`
  * output, one a line (blank lines skipped).  A line that is not a JSON

@@ -20,6 +20,7 @@
 
 #include <jansson.h>
 
+#include "config/echo.h"
 #include "config/shquote.h"
 #include "config/utf8.h"
 #include "config/xmalloc.h"
@@ -62,7 +63,8 @@ docker_image_ok(const char *image, char **cause)
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/:@-") == strlen(image))
 		return 1;
 	if (cause != NULL) {
-		echo = docker_echo(image != NULL ? image : "");
+		echo = echo_text(image != NULL ? image : "",
+		    DOCKER_ECHO_MAX);
 		*cause = xasprintf("image '%s': not a valid image name", echo);
 		free(echo);
 	}
@@ -89,7 +91,7 @@ docker_run_path_ok(const char *what, const char *path, int for_volume,
 	if (why == NULL)
 		return 1;
 	if (cause != NULL) {
-		echo = docker_echo(path != NULL ? path : "");
+		echo = echo_text(path != NULL ? path : "", DOCKER_ECHO_MAX);
 		*cause = xasprintf("%s '%s': %s", what, echo, why);
 		free(echo);
 	}
@@ -125,7 +127,7 @@ docker_run_workspace(const char *ws, int n, char **cause)
 	if (len > 0 && p >= ws + len)
 		return xasprintf("%.*s/agent-%02d", (int)len, ws, n);
 	if (cause != NULL) {
-		echo = docker_echo(ws);
+		echo = echo_text(ws, DOCKER_ECHO_MAX);
 		*cause = xasprintf("workspace_dir '%s': %s", echo, len == 0 ?
 		    "must not be /" : "must not contain . or ..");
 		free(echo);
@@ -266,8 +268,8 @@ docker_run_numbers_ok(const struct agent_spec *spec, char **cause)
 	if (spec->version == NULL || *spec->version == '\0' ||
 	    strpbrk(spec->version, "\n\r") != NULL) {
 		if (cause != NULL) {
-			echo = docker_echo(spec->version != NULL ?
-			    spec->version : "");
+			echo = echo_text(spec->version != NULL ?
+			    spec->version : "", DOCKER_ECHO_MAX);
 			*cause = xasprintf("version '%s': missing or holds a "
 			    "line break", echo);
 			free(echo);
@@ -530,7 +532,8 @@ docker_run_names_ok(char *const *names, size_t n, char **cause)
 		if (docker_valid_name(names[i]))
 			continue;
 		if (cause != NULL) {
-			echo = docker_echo(names[i] != NULL ? names[i] : "");
+			echo = echo_text(names[i] != NULL ? names[i] : "",
+			    DOCKER_ECHO_MAX);
 			*cause = xasprintf("invalid container name '%s'", echo);
 			free(echo);
 		}
@@ -562,7 +565,8 @@ docker_cmd_each(const char *verb, char *const *names, size_t n, char **cause)
 	}
 	if (i == sizeof verbs / sizeof verbs[0]) {
 		if (cause != NULL) {
-			echo = docker_echo(verb != NULL ? verb : "");
+			echo = echo_text(verb != NULL ? verb : "",
+			    DOCKER_ECHO_MAX);
 			*cause = xasprintf("unknown container command '%s'",
 			    echo);
 			free(echo);
@@ -719,7 +723,7 @@ docker_cmd_put_file(const char *path, char **cause)
 	len = strlen(path);
 	if (path[len - 1] == '/') {
 		if (cause != NULL) {
-			echo = docker_echo(path);
+			echo = echo_text(path, DOCKER_ECHO_MAX);
 			*cause = xasprintf("file '%s': names a directory",
 			    echo);
 			free(echo);
@@ -812,9 +816,6 @@ docker_cmd_image_check(const char *image, char **cause)
 static const char *
 docker_env_bad(const char *name, const char *value)
 {
-	const unsigned char	*p, *end;
-	size_t			 len;
-
 	if ((name[0] < 'A' || name[0] > 'Z') &&
 	    (name[0] < 'a' || name[0] > 'z') && name[0] != '_')
 		return "not a valid variable name";
@@ -826,14 +827,8 @@ docker_env_bad(const char *name, const char *value)
 	if (strpbrk(value, "\n\r") != NULL)
 		return "value holds a line break, which an env file "
 		    "cannot carry";
-	p = (const unsigned char *)value;
-	end = p + strlen(value);
-	while (p < end) {
-		if ((len = utf8_valid_len((const char *)p,
-		    (size_t)(end - p))) == 0)
-			return "value is not valid UTF-8";
-		p += len;
-	}
+	if (!utf8_valid(value, strlen(value)))
+		return "value is not valid UTF-8";
 	if (strlen(name) + 1 + strlen(value) > DOCKER_RUN_ENV_LINE_MAX)
 		return "value is too long for an env file";
 	return NULL;
@@ -854,8 +849,8 @@ docker_env_file(char *const *names, char *const *values, size_t n,
 			why = docker_env_bad(names[i], values[i]);
 		if (why != NULL) {
 			if (cause != NULL) {
-				echo = docker_echo(names[i] != NULL ?
-				    names[i] : "");
+				echo = echo_text(names[i] != NULL ?
+				    names[i] : "", DOCKER_ECHO_MAX);
 				*cause = xasprintf("secret '%s': %s", echo,
 				    why);
 				free(echo);

@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/echo.h"
 #include "config/shquote.h"
 #include "config/xmalloc.h"
 #include "gcp/conn.h"
@@ -66,7 +67,7 @@ struct events {
 	int64_t			 start_ms;	/* loop_now() then */
 	struct events_split	 split;
 	struct events_seen	 seen;
-	char			 diag[EVENTS_DIAG_MAX + 1];
+	char			 diag[ECHO_SIZE(EVENTS_DIAG_MAX)];
 };
 
 /* Reads 1..max digits at *p into *v; 0 if there are none or too many. */
@@ -224,19 +225,14 @@ events_command(const char *workspace_dir, const int *agents, size_t n)
 	return cmd;
 }
 
-/* Keeps a line that is not an event, printable, for the failure message. */
+/* Keeps a line that is not an event, echoed, for the failure message. */
 static void
 events_diag(struct events *e, const char *line, size_t len)
 {
-	size_t	i;
+	char	*echo = echo_textn(line, len, EVENTS_DIAG_MAX);
 
-	if (len > EVENTS_DIAG_MAX)
-		len = EVENTS_DIAG_MAX;
-	for (i = 0; i < len; i++) {
-		e->diag[i] = line[i] >= 0x20 && line[i] < 0x7f ?
-		    line[i] : '?';
-	}
-	e->diag[len] = '\0';
+	snprintf(e->diag, sizeof e->diag, "%s", echo);
+	free(echo);
 }
 
 static void

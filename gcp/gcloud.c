@@ -22,8 +22,12 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "config/echo.h"
 #include "config/xmalloc.h"
 #include "gcp/gcloud.h"
+
+/* Longest name from a file or the environment echoed in a message. */
+#define GCLOUD_ECHO_MAX	64
 
 /* How specific a setting is: a higher level was set closer to this run. */
 enum gcloud_level { GCLOUD_NONE, GCLOUD_FILE, GCLOUD_ENV, GCLOUD_OPT };
@@ -260,7 +264,7 @@ static int
 gcloud_active_load(struct gcloud_active *act, char **cause)
 {
 	const char	*env = getenv("CLOUDSDK_ACTIVE_CONFIG_NAME");
-	char		*dir = gcloud_config_dir(), *file, *name = NULL;
+	char		*dir = gcloud_config_dir(), *file, *name = NULL, *echo;
 	const char	*src;
 	int		 rc = -1;
 
@@ -277,8 +281,10 @@ gcloud_active_load(struct gcloud_active *act, char **cause)
 		src = file;
 	}
 	if (!gcloud_valid_name(name)) {
+		echo = echo_text(name, GCLOUD_ECHO_MAX);
 		*cause = xasprintf("%s: '%s' is not a gcloud configuration "
-		    "name", src, name);
+		    "name", src, echo);
+		free(echo);
 		goto out;
 	}
 	act->name = name;

@@ -24,6 +24,8 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "config/echo.h"
+#include "config/utf8.h"
 #include "config/words.h"
 #include "config/xmalloc.h"
 #include "gcp/conn.h"
@@ -36,6 +38,7 @@
 #define IMAGE_CHUNK	65536
 #define IMAGE_QUEUE	(4 * CHAN_WRITE_LOW)
 #define IMAGE_LINE_MAX	4096
+#define IMAGE_STEP_MAX	60	/* of a step's text in the status bar */
 #define IMAGE_TAIL	12
 
 struct image_step {
@@ -149,12 +152,14 @@ image_bytes(unsigned long long n, char *buf, size_t len)
 
 /*
  * A line of docker's output as a message may show it: colour sequences
- * (the classic builder paints stderr red) and other controls dropped.
+ * (the classic builder paints stderr red) dropped, tabs as spaces (a RUN's
+ * continuation lines may be indented with them), the rest through
+ * echo_text.  Caller frees.
  */
 static char *
 image_clean(const char *line)
 {
-	char	*out = xmalloc(strlen(line) + 1), *o = out;
+	char	*out = xmalloc(strlen(line) + 1), *o = out, *echo;
 
 	while (*line != '\0') {
 		if (*line == '\033') {
@@ -169,12 +174,13 @@ image_clean(const char *line)
 				line++;
 			continue;
 		}
-		if ((unsigned char)*line >= 0x20 && *line != 0x7f)
-			*o++ = *line;
+		*o++ = *line == '\t' ? ' ' : *line;
 		line++;
 	}
 	*o = '\0';
-	return out;
+	echo = echo_text(out, IMAGE_LINE_MAX);
+	free(out);
+	return echo;
 }
 
 /* Runs of blanks as one: a RUN's continuation lines are indented. */
@@ -467,7 +473,7 @@ image_keep_line(struct image_job *job, const char *line)
 {
 	struct docker_build_step	 st;
 	const char			*p;
-	char				*text;
+	char				*text, *step;
 
 	if (job->log != NULL)
 		fprintf(job->log, "%s\n", line);
@@ -484,8 +490,11 @@ image_keep_line(struct image_job *job, const char *line)
 		free(job->step_text);
 		text = xstrdup(st.text);
 		image_squeeze(text);
-		job->step_text = xasprintf("step %d/%d: %.60s", st.step,
-		    st.total, text);
+		/* Echoed text echoes as itself: this only cuts it short. */
+		step = echo_text(text, IMAGE_STEP_MAX);
+		job->step_text = xasprintf("step %d/%d: %s", st.step,
+		    st.total, step);
+		free(step);
 		free(text);
 		if (job->cb.line == NULL)
 			image_report(job, "%s", job->step_text);
@@ -580,7 +589,8 @@ image_shorten(const char *line)
 
 	if (len <= 160)
 		return xstrdup(line);
-	return xasprintf("%.60s ... %s", line, line + len - 80);
+	return xasprintf("%.*s ... %s", (int)utf8_cut(line, 60), line,
+	    line + utf8_cut(line, len - 80));
 }
 
 /*

@@ -19,6 +19,7 @@
 
 #include <jansson.h>
 
+#include "config/echo.h"
 #include "config/xmalloc.h"
 #include "gcp/compute.h"
 #include "gcp/gce.h"
@@ -28,6 +29,8 @@
 
 #define VM_POLICY_TRIES		6
 #define VM_READY_POLL_MS	5000
+/* The startup script's words in a message. */
+#define VM_GUEST_ECHO_MAX	1000
 
 static void vm_create_firewall(struct vm_job *);
 static void vm_create_sa(struct vm_job *);
@@ -554,17 +557,17 @@ vm_create_keys_metadata(struct vm_job *j)
 
 static void vm_ready_poll(struct vm_job *);
 
-/* The VM writes these: no control characters reach the terminal. */
+/* A guest attribute the VM wrote, echoed for a message; NULL if none. */
 static char *
-vm_clean(char *s)
+vm_guest_echo(const char *body, const char *key)
 {
-	char	*p;
+	char	*value = compute_parse_guest_value(body, key), *echo;
 
-	for (p = s; p != NULL && *p != '\0'; p++) {
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = ' ';
-	}
-	return s;
+	if (value == NULL)
+		return NULL;
+	echo = echo_text(value, VM_GUEST_ECHO_MAX);
+	free(value);
+	return echo;
 }
 
 static void
@@ -579,9 +582,9 @@ vm_ready_got(const struct gce_result *r, void *arg)
 		return;
 	}
 	if (r->error == NULL) {
-		v = vm_clean(compute_parse_guest_value(r->body, "ready"));
-		e = vm_clean(compute_parse_guest_value(r->body, "error"));
-		w = vm_clean(compute_parse_guest_value(r->body, "warnings"));
+		v = vm_guest_echo(r->body, "ready");
+		e = vm_guest_echo(r->body, "error");
+		w = vm_guest_echo(r->body, "warnings");
 	}
 	if (e != NULL || v != NULL) {
 		if (w != NULL)

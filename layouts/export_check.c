@@ -6,7 +6,7 @@
  * hold, a control_dir short enough for its sockets), and for compose that
  * docker_run_describe() accepts every agent: the rules `agents start`
  * holds docker run to are written once, in gcp/docker_run.c.  A refusal
- * names the value (control bytes shown escaped) and says what is wrong
+ * names the value (through echo_text) and says what is wrong
  * with it.
  */
 
@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/echo.h"
+#include "config/utf8.h"
 #include "config/xmalloc.h"
 #include "gcp/docker.h"
 #include "layouts/export.h"
@@ -22,32 +24,6 @@
 /* Longest value quoted back in a message. */
 #define EXPORT_ECHO_MAX		80
 
-/* A value for a message: control bytes as \n or \xNN, long ones cut. */
-static char *
-export_echo(const char *s)
-{
-	struct strbuf		b = { NULL, 0, 0 };
-	const unsigned char	*p;
-	size_t			 n = 0;
-
-	if (s == NULL)
-		return xstrdup("(none)");
-	strbuf_add(&b, "");
-	for (p = (const unsigned char *)s; *p != '\0'; p++, n++) {
-		if (n == EXPORT_ECHO_MAX) {
-			strbuf_add(&b, "...");
-			break;
-		}
-		if (*p == '\n')
-			strbuf_add(&b, "\\n");
-		else if (*p < 0x20 || *p == 0x7f)
-			strbuf_printf(&b, "\\x%02x", *p);
-		else
-			strbuf_printf(&b, "%c", *p);
-	}
-	return strbuf_take(&b);
-}
-
 int
 export_bad(char **cause, const char *what, const char *value,
     const char *why)
@@ -55,7 +31,7 @@ export_bad(char **cause, const char *what, const char *value,
 	char	*echo;
 
 	if (cause != NULL) {
-		echo = export_echo(value);
+		echo = echo_text(value, EXPORT_ECHO_MAX);
 		*cause = xasprintf("%s '%s': %s", what, echo, why);
 		free(echo);
 	}
@@ -66,39 +42,7 @@ export_bad(char **cause, const char *what, const char *value,
 static int
 export_utf8_ok(const char *s)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-	unsigned int		 cp, min;
-	int			 more, i;
-
-	while (*p != '\0') {
-		if (*p < 0x80) {
-			p++;
-			continue;
-		}
-		if ((*p & 0xe0) == 0xc0) {
-			cp = *p & 0x1f;
-			more = 1;
-			min = 0x80;
-		} else if ((*p & 0xf0) == 0xe0) {
-			cp = *p & 0x0f;
-			more = 2;
-			min = 0x800;
-		} else if ((*p & 0xf8) == 0xf0) {
-			cp = *p & 0x07;
-			more = 3;
-			min = 0x10000;
-		} else
-			return 0;
-		for (i = 1; i <= more; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (p[i] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		p += more + 1;
-	}
-	return 1;
+	return utf8_valid(s, strlen(s));
 }
 
 int

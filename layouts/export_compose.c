@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/utf8.h"
 #include "config/xmalloc.h"
 #include "gcp/docker.h"
 #include "layouts/export.h"
@@ -23,36 +24,36 @@
 
 /*
  * YAML escapes for the bytes and code points that cannot stand for
- * themselves in a double-quoted scalar: the C0 controls, DEL, and the
- * characters YAML reads as line breaks (NEL, LS, PS) or a byte order mark.
+ * themselves in a double-quoted scalar: the C0 controls, DEL, the C1
+ * controls, and the characters YAML reads as line breaks (NEL, LS, PS) or
+ * a byte order mark.
  */
 char *
 export_yaml_quote(const char *s)
 {
 	static const char	 c0[] = "0......abtnvfr.............e";
 	struct strbuf		 b = { NULL, 0, 0 };
-	const unsigned char	*p;
+	size_t			 len = strlen(s), n;
+	uint32_t		 cp;
 
 	strbuf_add(&b, "\"");
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\')
-			strbuf_printf(&b, "\\%c", *p);
-		else if (*p < 0x20 && c0[*p] != '.')
-			strbuf_printf(&b, "\\%c", c0[*p]);
-		else if (*p < 0x20 || *p == 0x7f)
-			strbuf_printf(&b, "\\x%02x", *p);
-		else if (p[0] == 0xc2 && p[1] == 0x85) {
+	for (; len > 0; s += n, len -= n) {
+		if ((n = utf8_decode(s, len, &cp)) == 0)
+			n = len;	/* cut short: as it is */
+		if (cp == '"' || cp == '\\')
+			strbuf_printf(&b, "\\%c", (char)cp);
+		else if (cp < 0x20 && c0[cp] != '.')
+			strbuf_printf(&b, "\\%c", c0[cp]);
+		else if (cp == 0x85)
 			strbuf_add(&b, "\\N");
-			p++;
-		} else if (p[0] == 0xe2 && p[1] == 0x80 &&
-		    (p[2] == 0xa8 || p[2] == 0xa9)) {
-			strbuf_add(&b, p[2] == 0xa8 ? "\\L" : "\\P");
-			p += 2;
-		} else if (p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) {
+		else if (utf8_is_control(cp))
+			strbuf_printf(&b, "\\x%02x", (unsigned)cp);
+		else if (cp == 0x2028 || cp == 0x2029)
+			strbuf_add(&b, cp == 0x2028 ? "\\L" : "\\P");
+		else if (cp == 0xfeff)
 			strbuf_add(&b, "\\uFEFF");
-			p += 2;
-		} else
-			strbuf_printf(&b, "%c", *p);
+		else
+			strbuf_printf(&b, "%.*s", (int)n, s);
 	}
 	strbuf_add(&b, "\"");
 	return strbuf_take(&b);

@@ -120,27 +120,17 @@ prompt_insert(struct prompt *pr, key_code k)
 	pr->cursor += n;
 }
 
-/* Steps over whole UTF-8 characters. */
-static size_t
-prompt_prev(struct prompt *pr, size_t at)
-{
-	if (at == 0)
-		return 0;
-	at--;
-	while (at > 0 && ((unsigned char)pr->buf[at] & 0xc0) == 0x80)
-		at--;
-	return at;
-}
-
+/* Steps over a whole UTF-8 character (back: utf8_prev). */
 static size_t
 prompt_next(struct prompt *pr, size_t at)
 {
+	uint32_t	cp;
+	size_t		n;
+
 	if (at >= pr->len)
 		return pr->len;
-	at++;
-	while (at < pr->len && ((unsigned char)pr->buf[at] & 0xc0) == 0x80)
-		at++;
-	return at;
+	n = utf8_decode(pr->buf + at, pr->len - at, &cp);
+	return n == 0 ? pr->len : at + n;
 }
 
 static void
@@ -185,7 +175,7 @@ prompt_key(struct app *app, key_code k)
 	case KEYC_CTRL | 'h':
 		if (pr->cursor == 0)
 			return;
-		at = prompt_prev(pr, pr->cursor);
+		at = utf8_prev(pr->buf, pr->cursor);
 		memmove(pr->buf + at, pr->buf + pr->cursor,
 		    pr->len - pr->cursor);
 		pr->len -= pr->cursor - at;
@@ -201,7 +191,7 @@ prompt_key(struct app *app, key_code k)
 		return;
 	case KEYC_LEFT:
 	case KEYC_CTRL | 'b':
-		pr->cursor = prompt_prev(pr, pr->cursor);
+		pr->cursor = utf8_prev(pr->buf, pr->cursor);
 		return;
 	case KEYC_RIGHT:
 	case KEYC_CTRL | 'f':

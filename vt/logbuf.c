@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/utf8.h"
 #include "config/xmalloc.h"
 #include "vt/logbuf.h"
 
@@ -184,20 +185,8 @@ logbuf_mark(struct logbuf *lb, int32_t fg, int32_t bg, uint32_t attrs)
 static void
 logbuf_trim_utf8(struct logbuf *lb)
 {
-	size_t		at = lb->blen, need;
-	unsigned char	c;
-
-	while (at > lb->tslen && at + 4 > lb->blen &&
-	    ((unsigned char)lb->buf[at - 1] & 0xc0) == 0x80)
-		at--;
-	if (at == lb->tslen)
-		return;
-	c = (unsigned char)lb->buf[at - 1];
-	if (c < 0xc0)
-		return;
-	need = c >= 0xf0 ? 4 : (c >= 0xe0 ? 3 : 2);
-	if (lb->blen - (at - 1) < need)
-		lb->blen = at - 1;
+	lb->blen = lb->tslen + utf8_cut(lb->buf + lb->tslen,
+	    lb->blen - lb->tslen);
 }
 
 /*

@@ -15,10 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/echo.h"
+#include "config/utf8.h"
 #include "config/xmalloc.h"
 #include "vt/vt_private.h"
 
-#define VT_TITLE_MAX	1024
+#define VT_TITLE_MAX	1024	/* bytes of a title kept (echo_text) */
 
 static void *
 vt_alloc(size_t size, void *arg)
@@ -130,53 +132,13 @@ vt_cb_movecursor(VTermPos pos, VTermPos old, int visible, void *arg)
 	return 1;
 }
 
-/* Keeps the title as valid UTF-8 without control characters. */
+/* Keeps the title as echo_text shows it: it is drawn in the pane's
+ * border, on the user's terminal. */
 static void
 vt_set_title(struct vt *vt, const char *s)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-	char			*out;
-	size_t			 len = strlen(s), i = 0, o = 0, n, k;
-	uint32_t		 cp;
+	char	*out = echo_text(s, VT_TITLE_MAX);
 
-	if (len > VT_TITLE_MAX)
-		len = VT_TITLE_MAX;
-	out = xmalloc(len * 3 + 1);
-	while (i < len) {
-		if (p[i] < 0x80) {
-			out[o++] = (p[i] < 0x20 || p[i] == 0x7f) ? ' ' : p[i];
-			i++;
-			continue;
-		}
-		if (p[i] >= 0xc2 && p[i] <= 0xdf)
-			n = 2, cp = p[i] & 0x1f;
-		else if (p[i] >= 0xe0 && p[i] <= 0xef)
-			n = 3, cp = p[i] & 0x0f;
-		else if (p[i] >= 0xf0 && p[i] <= 0xf4)
-			n = 4, cp = p[i] & 0x07;
-		else
-			n = 0, cp = 0;
-		for (k = 1; n != 0 && k < n; k++) {
-			if (i + k >= len || (p[i + k] & 0xc0) != 0x80) {
-				n = 0;
-				break;
-			}
-			cp = (cp << 6) | (p[i + k] & 0x3f);
-		}
-		if (n == 0 || (n == 3 && cp < 0x800) ||
-		    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		    (cp >= 0xd800 && cp <= 0xdfff) ||
-		    (cp >= 0x80 && cp < 0xa0)) {
-			memcpy(out + o, "\xef\xbf\xbd", 3);
-			o += 3;
-			i++;
-			continue;
-		}
-		memcpy(out + o, p + i, n);
-		o += n;
-		i += n;
-	}
-	out[o] = '\0';
 	if (vt->title != NULL && strcmp(vt->title, out) == 0) {
 		free(out);
 		return;
@@ -501,11 +463,8 @@ vt_row_text(struct vt *vt, int row, char *buf, size_t size)
 	/* Spaces written by the program are characters to libvterm. */
 	while (n > 0 && all[n - 1] == ' ')
 		n--;
-	if (n > size - 1) {
-		n = size - 1;
-		while (n > 0 && ((unsigned char)all[n] & 0xc0) == 0x80)
-			n--;
-	}
+	if (n > size - 1)
+		n = utf8_cut(all, size - 1);
 	memcpy(buf, all, n);
 	buf[n] = '\0';
 	free(all);

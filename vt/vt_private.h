@@ -14,6 +14,7 @@
 
 #include <vterm.h>
 
+#include "config/utf8.h"
 #include "vt/vt.h"
 
 /*
@@ -106,9 +107,10 @@ struct vt_fast {
  * Where the byte stream is in escape sequences and UTF-8; see vt_seq.c.
  * The open sequence began in this feed at start when here; nohold: it is
  * a string too long to hold, gone to libvterm; dcs: it is a DCS; drop: it
- * is being dropped.  cp, need, seqlen and lead: the UTF-8 character being
- * decoded.  last: the last character printed (0 when REP must not repeat
- * it).  rep, first and arg: a CSI that can still be REP and its count.
+ * is being dropped.  utf8 and lead: the UTF-8 character being decoded
+ * (utf8.need != 0) and where in this feed it started.  last: the last
+ * character printed (0 when REP must not repeat it).  rep, first and arg:
+ * a CSI that can still be REP and its count.
  */
 struct vt_seq {
 	int			 state;
@@ -117,9 +119,7 @@ struct vt_seq {
 	int			 nohold;
 	int			 dcs;
 	int			 drop;
-	uint32_t		 cp;
-	int			 need;
-	int			 seqlen;
+	struct utf8_stream	 utf8;
 	size_t			 lead;
 	uint32_t		 last;
 	int			 rep;

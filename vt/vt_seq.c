@@ -15,9 +15,10 @@
  * Its UTF-8 decoder keeps a partial character pending across escape
  * sequences and completes it with later bytes, and prints C1 controls sent
  * as UTF-8 (U+0080 to U+009F) with width -1, which corrupts its memory in
- * insert mode.  So text reaches libvterm as well-formed UTF-8 only: bad
- * bytes become U+FFFD, C1 controls are dropped, and an escape sequence
- * with a byte above 0x7f in it is dropped whole.
+ * insert mode.  So text reaches libvterm as well-formed UTF-8 only,
+ * decoded with utf8_step (config/utf8.h, the one codec): each bad part
+ * becomes one U+FFFD as utf8_decode counts them, C1 controls are dropped,
+ * and an escape sequence with a byte above 0x7f in it is dropped whole.
  *
  * DECRQSS (DCS $ q) asking for a setting 0.1.4 does not know crashes it,
  * so such a request is dropped, and so is a DCS too long to hold.
@@ -78,70 +79,65 @@ vt_seq_width(uint32_t cp)
 
 static const char vt_seq_fffd[] = "\xef\xbf\xbd";
 
-/* The character that ended at buf[i] is checked: kept, replaced, dropped. */
+/* The bytes from buf[from] to buf[to] (not included) are one U+FFFD. */
 static void
-vt_seq_char(struct vt *vt, const char *buf, size_t i, size_t *pass)
+vt_seq_bad(struct vt *vt, const char *buf, size_t from, size_t to,
+    size_t *pass)
+{
+	vt_pass(vt, buf + *pass, from - *pass);
+	vt_pass(vt, vt_seq_fffd, 3);
+	*pass = to;
+	vt->seq.last = 0xfffd;
+}
+
+/* Character cp, from buf[s->lead] to buf[i], is kept or dropped. */
+static void
+vt_seq_char(struct vt *vt, const char *buf, size_t i, size_t *pass,
+    uint32_t cp)
 {
 	struct vt_seq	*s = &vt->seq;
-	uint32_t	 cp = s->cp;
 
-	if ((s->seqlen == 3 && cp < 0x800) || (cp >= 0xd800 && cp <= 0xdfff) ||
-	    (s->seqlen == 4 && (cp < 0x10000 || cp > 0x10ffff))) {
-		vt_pass(vt, buf + *pass, s->lead - *pass);
-		vt_pass(vt, vt_seq_fffd, 3);
-		*pass = i + 1;
-		s->last = 0xfffd;
-	} else if (cp >= 0x80 && cp <= 0x9f) {
+	if (utf8_is_control(cp)) {
 		vt_pass(vt, buf + *pass, s->lead - *pass);
 		*pass = i + 1;
 	} else
 		s->last = vt_seq_width(cp) != 0 ? cp : 0;
 }
 
-/* A byte above 0x7f in the ground state. */
-static void
+/*
+ * Byte buf[i] in the ground state, above 0x7f or after the start of a
+ * character: decoded with utf8_step.  Returns 0 when the byte is left to
+ * the caller: ASCII that cut a character short.
+ */
+static int
 vt_seq_text(struct vt *vt, const char *buf, size_t i, size_t *pass)
 {
 	struct vt_seq	*s = &vt->seq;
 	unsigned char	 c = buf[i];
+	int		 start = s->utf8.need == 0;
+	enum utf8_step	 r;
+	uint32_t	 cp;
 
-	if (s->need != 0) {
-		s->cp = (s->cp << 6) | (c & 0x3f);
-		if (--s->need == 0)
-			vt_seq_char(vt, buf, i, pass);
-		return;
+	if ((r = utf8_step(&s->utf8, c, &cp)) == UTF8_CUT) {
+		vt_seq_bad(vt, buf, s->lead, i, pass);
+		if (c < 0x80)
+			return 0;
+		start = 1;
+		r = utf8_step(&s->utf8, c, &cp);
 	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		s->cp = c & 0x1f;
-		s->need = 1;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		s->cp = c & 0x0f;
-		s->need = 2;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		s->cp = c & 0x07;
-		s->need = 3;
-	} else {
-		vt_pass(vt, buf + *pass, i - *pass);
-		vt_pass(vt, vt_seq_fffd, 3);
-		*pass = i + 1;
-		s->last = 0xfffd;
-		return;
+	switch (r) {
+	case UTF8_MORE:
+		if (start)
+			s->lead = i;
+		break;
+	case UTF8_BAD:
+		vt_seq_bad(vt, buf, i, i + 1, pass);
+		break;
+	default:
+		vt_seq_char(vt, buf, i, pass, cp);
+		break;
 	}
-	s->seqlen = s->need + 1;
-	s->lead = i;
-}
-
-/* A character was cut short before buf[i]: U+FFFD instead of its bytes. */
-static void
-vt_seq_cut(struct vt *vt, const char *buf, size_t i, size_t *pass)
-{
-	struct vt_seq	*s = &vt->seq;
-
-	vt_pass(vt, buf + *pass, s->lead - *pass);
-	vt_pass(vt, vt_seq_fffd, 3);
-	*pass = i;
-	s->need = 0;
-	s->last = 0xfffd;
+	return 1;
 }
 
 /* Does REP: the last character again, count times, to the row's end. */
@@ -345,11 +341,10 @@ vt_seq_step(struct vt *vt, const char *buf, size_t i, size_t *pass)
 	unsigned char	 c = buf[i];
 
 	if (s->state == VT_SEQ_GROUND) {
-		if (s->need != 0 && (c & 0xc0) != 0x80)
-			vt_seq_cut(vt, buf, i, pass);
-		if (c >= 0x80)
-			vt_seq_text(vt, buf, i, pass);
-		else if (c == 0x1b)
+		if ((c >= 0x80 || s->utf8.need != 0) &&
+		    vt_seq_text(vt, buf, i, pass))
+			return 0;
+		if (c == 0x1b)
 			vt_seq_start(vt, i);
 		else if (c >= 0x20 && c != 0x7f)
 			s->last = c;
@@ -482,25 +477,24 @@ static size_t
 vt_seq_held(struct vt *vt, const char *buf, size_t len)
 {
 	struct vt_seq	*s = &vt->seq;
+	enum utf8_step	 r = UTF8_MORE;
 	size_t		 j, pass = 0;
+	uint32_t	 cp;
 
-	for (j = 0; j < len && s->need != 0; j++) {
-		if (((unsigned char)buf[j] & 0xc0) != 0x80)
-			break;
-		s->cp = (s->cp << 6) | (buf[j] & 0x3f);
-		s->need--;
-	}
+	for (j = 0; j < len && r == UTF8_MORE; j++)
+		r = utf8_step(&s->utf8, buf[j], &cp);
+	if (r == UTF8_CUT)
+		j--;		/* not part of it */
 	vt_seq_carry(vt, buf, j);
-	if (s->need != 0 && j == len)
+	if (r == UTF8_MORE)
 		return len;
-	if (s->need != 0) {
+	if (r == UTF8_CUT) {
 		vt_pass(vt, vt_seq_fffd, 3);
-		s->need = 0;
 		s->last = 0xfffd;
 	} else {
 		/* Checked as if it were all in the carry. */
 		s->lead = 0;
-		vt_seq_char(vt, vt->carry, vt->carry_len - 1, &pass);
+		vt_seq_char(vt, vt->carry, vt->carry_len - 1, &pass, cp);
 		vt_pass(vt, vt->carry + pass, vt->carry_len - pass);
 	}
 	vt->carry_len = 0;
@@ -517,16 +511,16 @@ vt_seq_feed(struct vt *vt, const char *buf, size_t len)
 	struct vt_seq	*s = &vt->seq;
 	size_t		 i, j, pass = 0;
 
-	if (s->state == VT_SEQ_GROUND && s->need != 0) {
+	if (s->state == VT_SEQ_GROUND && s->utf8.need != 0) {
 		j = vt_seq_held(vt, buf, len);
-		if (s->need != 0)
+		if (s->utf8.need != 0)
 			return;
 		buf += j;
 		len -= j;
 	}
 	s->here = 0;
 	for (i = 0; i < len; i++) {
-		if (s->state == VT_SEQ_GROUND && s->need == 0) {
+		if (s->state == VT_SEQ_GROUND && s->utf8.need == 0) {
 			/* ASCII and controls but ESC are most of any output. */
 			for (j = i; j < len && (unsigned char)buf[j] < 0x80 &&
 			    buf[j] != 0x1b; j++)
@@ -544,7 +538,7 @@ vt_seq_feed(struct vt *vt, const char *buf, size_t len)
 		vt_seq_rep(vt, s->arg);
 	}
 
-	if (s->state == VT_SEQ_GROUND && s->need != 0) {
+	if (s->state == VT_SEQ_GROUND && s->utf8.need != 0) {
 		vt_pass(vt, buf + pass, s->lead - pass);
 		vt_seq_carry(vt, buf + s->lead, len - s->lead);
 		return;

@@ -2,7 +2,8 @@
  * What the libFuzzer harnesses share: a reader that takes an input apart
  * into small numbers and byte runs, so one input can drive a sequence of
  * operations (feed, resize, scroll, ...).  A reader past the end gives
- * zeros and empty runs, never reads out of bounds.
+ * zeros and empty runs, never reads out of bounds.  And the oracle for
+ * text meant for the user's screen.
  */
 #ifndef SANDBOX_TUI_FUZZ_H
 #define SANDBOX_TUI_FUZZ_H
@@ -13,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "config/utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int LLVMFuzzerInitialize(int *, char ***);
@@ -25,6 +28,26 @@ fuzz_check(int ok, const char *what)
 		fprintf(stderr, "fuzz: %s\n", what);
 		abort();
 	}
+}
+
+/* Text for the user's screen, as echo_text makes it: well-formed UTF-8
+ * without a control character (C0, DEL, C1). */
+static inline int
+fuzz_printable(const char *s)
+{
+	size_t		len = strlen(s), n;
+	uint32_t	cp;
+
+	while (len > 0) {
+		if ((n = utf8_valid_len(s, len)) == 0)
+			return 0;
+		utf8_decode(s, n, &cp);
+		if (utf8_is_control(cp))
+			return 0;
+		s += n;
+		len -= n;
+	}
+	return 1;
 }
 
 /*

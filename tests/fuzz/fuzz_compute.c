@@ -5,7 +5,8 @@
  * metadata server's replies, a credentials file, and gcloud's
  * configuration files (written to a private folder made once per
  * process; CLOUDSDK_CONFIG points there).  Sentences meant for the screen
- * must hold no control bytes; a grant applied twice changes nothing the
+ * and every cause must be as echo_text makes text: well-formed UTF-8
+ * without a control character; a grant applied twice changes nothing the
  * second time; everything returned is freed (a leak is a finding).
  *
  * Input: [parser byte] then, by parser % 11:
@@ -40,17 +41,6 @@
 
 /* The private folder for gcloud's files; made once, removed at exit. */
 static char fuzz_compute_dir[256];
-
-/* A sentence for the screen: no C0 control or DEL byte. */
-static int
-fuzz_compute_printable(const char *s)
-{
-	for (; *s != '\0'; s++) {
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 0;
-	}
-	return 1;
-}
 
 static char *
 fuzz_compute_path(const char *name)
@@ -121,15 +111,16 @@ fuzz_compute_op(const char *body)
 	char		*cause = NULL, *text;
 
 	if (compute_parse_op(body, &op, &cause) != 0) {
-		fuzz_check(cause != NULL && op.status == NULL,
-		    "compute_parse_op failed without a cause");
+		fuzz_check(cause != NULL && op.status == NULL &&
+		    fuzz_printable(cause),
+		    "compute_parse_op failed without a printable cause");
 		free(cause);
 		return;
 	}
 	fuzz_check(op.status != NULL && op.progress >= 0 &&
 	    op.progress <= 100, "compute_parse_op: bad operation");
 	text = compute_op_error(&op);
-	fuzz_check(text != NULL && fuzz_compute_printable(text),
+	fuzz_check(text != NULL && fuzz_printable(text),
 	    "compute_op_error: control bytes in the sentence");
 	free(text);
 	gce_op_free(&op);
@@ -143,8 +134,9 @@ fuzz_compute_instance(const char *body)
 	size_t			 i;
 
 	if (compute_parse_instance(body, &in, &cause) != 0) {
-		fuzz_check(cause != NULL && in.name == NULL,
-		    "compute_parse_instance failed without a cause");
+		fuzz_check(cause != NULL && in.name == NULL &&
+		    fuzz_printable(cause),
+		    "compute_parse_instance failed without a printable cause");
 		free(cause);
 		return;
 	}
@@ -178,7 +170,7 @@ fuzz_compute_error(struct fuzz_in *in)
 	char	*body = fuzz_string(in), *text;
 
 	text = compute_error_text(status, body);
-	fuzz_check(text != NULL && fuzz_compute_printable(text),
+	fuzz_check(text != NULL && fuzz_printable(text),
 	    "compute_error_text: control bytes in the sentence");
 	free(text);
 	free(compute_error_reason(body));
@@ -210,8 +202,9 @@ fuzz_compute_grant(struct fuzz_in *in)
 	body = compute_policy_grant(policy, member, roles, n, &changed,
 	    &cause);
 	if (body == NULL) {
-		fuzz_check(cause != NULL && changed == 0,
-		    "compute_policy_grant failed without a cause");
+		fuzz_check(cause != NULL && changed == 0 &&
+		    fuzz_printable(cause),
+		    "compute_policy_grant failed without a printable cause");
 		free(cause);
 		free(policy);
 		return;
@@ -249,6 +242,8 @@ fuzz_compute_metadata(struct fuzz_in *in)
 	body = compute_metadata_body(instance, key, value, &cause);
 	fuzz_check((body == NULL) == (cause != NULL),
 	    "compute_metadata_body: a body and a cause, or neither");
+	fuzz_check(cause == NULL || fuzz_printable(cause),
+	    "compute_metadata_body: a cause not printable");
 	free(body);
 	free(cause);
 	free(instance);
@@ -283,7 +278,7 @@ fuzz_compute_token(struct fuzz_in *in, int error)
 		}
 		text = auth_fetch_error(a, &r);
 		fuzz_check(text != NULL && (r.status == 0 ||
-		    fuzz_compute_printable(text)),
+		    fuzz_printable(text)),
 		    "auth_fetch_error: control bytes in the sentence");
 		free(text);
 	} else {
@@ -307,8 +302,8 @@ fuzz_compute_credentials(const char *text)
 	char		*cause = NULL;
 
 	if (auth_load_json(a, "creds.json", text, &cause) != 0) {
-		fuzz_check(cause != NULL,
-		    "auth_load_json failed without a cause");
+		fuzz_check(cause != NULL && fuzz_printable(cause),
+		    "auth_load_json failed without a printable cause");
 		free(cause);
 	} else {
 		fuzz_check(cause == NULL && a->url != NULL &&
@@ -340,8 +335,9 @@ fuzz_compute_ini(struct fuzz_in *in)
 	path = fuzz_compute_path("ini");
 	if (gcloud_ini_get(path, keys[k][0], keys[k][1], &value,
 	    &cause) != 0) {
-		fuzz_check(cause != NULL && value == NULL,
-		    "gcloud_ini_get failed without a cause");
+		fuzz_check(cause != NULL && value == NULL &&
+		    fuzz_printable(cause),
+		    "gcloud_ini_get failed without a printable cause");
 		free(cause);
 	} else
 		fuzz_check(cause == NULL,
@@ -368,8 +364,9 @@ fuzz_compute_place(struct fuzz_in *in)
 	    opts & 2 ? "europe-west4-b" : "", opts & 4 ? "us-east1" : "",
 	    &pl, &cause) != 0) {
 		fuzz_check(cause != NULL && pl.project == NULL &&
-		    pl.zone == NULL && pl.region == NULL,
-		    "gcloud_place failed without a cause");
+		    pl.zone == NULL && pl.region == NULL &&
+		    fuzz_printable(cause),
+		    "gcloud_place failed without a printable cause");
 		free(cause);
 		return;
 	}

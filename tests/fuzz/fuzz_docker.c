@@ -3,7 +3,8 @@
  * the `image status` report, build output step lines, the stderr of a
  * failed command turned into one sentence, and agent numbers as a user
  * types them.  What each parser returns is checked against what its
- * header promises, then freed (a leak is a finding).
+ * header promises, then freed (a leak is a finding); every sentence and
+ * cause must be as echo_text makes text (valid UTF-8, no control).
  *
  * Input: [parser byte] then the text.  parser % 6 is
  * 0 docker_parse_ps, 1 docker_parse_stats, 2 docker_parse_image_status,
@@ -19,27 +20,6 @@
 #include "gcp/docker_private.h"
 #include "tests/fuzz/fuzz.h"
 
-/* Text for the user's screen: valid UTF-8, no C0, DEL or C1 controls. */
-static int
-fuzz_docker_printable(const char *s)
-{
-	const unsigned char	*p = (const unsigned char *)s, *end;
-	size_t			 n;
-
-	end = p + strlen(s);
-	while (p < end) {
-		if ((n = utf8_valid_len((const char *)p,
-		    (size_t)(end - p))) == 0)
-			return 0;
-		if (n == 1 && (*p < 0x20 || *p == 0x7f))
-			return 0;
-		if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0)
-			return 0;
-		p += n;
-	}
-	return 1;
-}
-
 static void
 fuzz_docker_ps(const char *text)
 {
@@ -48,8 +28,9 @@ fuzz_docker_ps(const char *text)
 	char			*cause = NULL;
 
 	if (docker_parse_ps(text, &a, &n, &cause) != 0) {
-		fuzz_check(cause != NULL && a == NULL && n == 0,
-		    "docker_parse_ps failed without a cause");
+		fuzz_check(cause != NULL && a == NULL && n == 0 &&
+		    fuzz_printable(cause),
+		    "docker_parse_ps failed without a printable cause");
 		free(cause);
 		return;
 	}
@@ -79,8 +60,9 @@ fuzz_docker_stats(const char *text)
 	char			*cause = NULL;
 
 	if (docker_parse_stats(text, &st, &n, &cause) != 0) {
-		fuzz_check(cause != NULL && st == NULL && n == 0,
-		    "docker_parse_stats failed without a cause");
+		fuzz_check(cause != NULL && st == NULL && n == 0 &&
+		    fuzz_printable(cause),
+		    "docker_parse_stats failed without a printable cause");
 		free(cause);
 		return;
 	}
@@ -100,8 +82,10 @@ fuzz_docker_image_status(const char *text)
 
 	if (docker_parse_image_status(text, &st, &cause) != 0) {
 		fuzz_check(cause != NULL && st.ncontainers == 0 &&
-		    st.containers == NULL && st.server_version == NULL,
-		    "docker_parse_image_status failed without a cause");
+		    st.containers == NULL && st.server_version == NULL &&
+		    fuzz_printable(cause),
+		    "docker_parse_image_status failed without a printable "
+		    "cause");
 		free(cause);
 		return;
 	}
@@ -152,7 +136,7 @@ fuzz_docker_explain(struct fuzz_in *in)
 	msg = docker_explain(status, err, target, image);
 	fuzz_check(msg != NULL && *msg != '\0',
 	    "docker_explain: no sentence");
-	fuzz_check(fuzz_docker_printable(msg),
+	fuzz_check(fuzz_printable(msg),
 	    "docker_explain: control bytes or bad UTF-8 in the sentence");
 	fuzz_check(strlen(msg) < 1024, "docker_explain: too long");
 	free(msg);
@@ -188,7 +172,7 @@ fuzz_docker_number(const char *text)
 
 	n = agent_parse_number(text, &cause);
 	if (n == -1) {
-		fuzz_check(cause != NULL && fuzz_docker_printable(cause),
+		fuzz_check(cause != NULL && fuzz_printable(cause),
 		    "agent_parse_number: no printable cause");
 		free(cause);
 		return;

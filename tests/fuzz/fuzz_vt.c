@@ -2,7 +2,8 @@
  * A pane's terminal under hostile output: the bytes an agent prints, cut
  * into writes of any size, with resizes, scrollback moves, keys, pastes
  * and mouse events in between, and every cell read back as the grid would
- * draw it.  The first byte picks the start size and the fast path.
+ * draw it; the title must be as echo_text makes text (bounded, no
+ * control).  The first byte picks the start size and the fast path.
  *
  * Input: [size byte] then records [op byte][...]: op % 8 is
  * 0-3 feed (u16 length, then the bytes), 4 resize (rows, cols bytes),
@@ -47,7 +48,9 @@ fuzz_vt_read(struct vt *vt)
 		vt_row_text(vt, r, text, sizeof text);
 	}
 	vt_cursor(vt, &row, &col, &vis);
-	(void)vt_title(vt);
+	fuzz_check(fuzz_printable(vt_title(vt)) &&
+	    strlen(vt_title(vt)) <= 1024 + 3,	/* VT_TITLE_MAX, "..." */
+	    "vt_title: not as echo_text makes it");
 	free(vt_take_notify(vt));
 	vt_take_bell(vt);
 	vt_take_title_changed(vt);

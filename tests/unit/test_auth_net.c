@@ -25,6 +25,7 @@
 #include <openssl/evp.h>
 
 #include "gcp/auth.h"
+#include "gcp/auth_private.h"
 #include "gcp/http.h"
 #include "gcp/loop.h"
 #include "tests/unit/test_auth.h"
@@ -550,6 +551,50 @@ test_auth_net_errors(void **state)
 }
 
 
+/* The server's words in an error sentence are echoed (config/echo.h). */
+static void
+test_auth_error_echo(void **state)
+{
+	static const struct {
+		int		 kind;
+		long		 status;
+		const char	*body;
+		const char	*want;
+	} cases[] = {
+		{ AUTH_SERVICE_ACCOUNT, 400, "{\"error\":\"bad\\u001b[2J\","
+		    "\"error_description\":\"line\\none\\u0007\"}",
+		    "cannot get an access token from the token endpoint h: "
+		    "HTTP 400 bad\\x1b[2J: line\\x0aone\\x07" },
+		{ AUTH_SERVICE_ACCOUNT, 403, "{\"error\":{\"status\":"
+		    "\"PERMISSION_DENIED\",\"message\":"
+		    "\"caf\xc3\xa9 \\u009b\"}}",
+		    "cannot get an access token from the token endpoint h: "
+		    "HTTP 403 PERMISSION_DENIED: caf\xc3\xa9 \\xc2\\x9b" },
+		/* The metadata server's first line, bad bytes and all. */
+		{ AUTH_METADATA, 500, "no\033]0;x\a \xff\r\nsecond line",
+		    "cannot get an access token from the metadata server h: "
+		    "HTTP 500 no\\x1b]0;x\\x07 \\xff" },
+	};
+	struct auth		a;
+	struct http_response	r;
+	size_t			i;
+	char			*text;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		memset(&a, 0, sizeof a);
+		memset(&r, 0, sizeof r);
+		a.kind = cases[i].kind;
+		a.host = (char *)"h";
+		r.status = cases[i].status;
+		r.body = cases[i].body;
+		r.len = strlen(cases[i].body);
+		text = auth_fetch_error(&a, &r);
+		assert_string_equal(text, cases[i].want);
+		free(text);
+	}
+}
+
 int
 main(void)
 {
@@ -558,6 +603,7 @@ main(void)
 		cmocka_unit_test(test_auth_net_user),
 		cmocka_unit_test(test_auth_net_metadata),
 		cmocka_unit_test(test_auth_net_errors),
+		cmocka_unit_test(test_auth_error_echo),
 	};
 	char	*dir = test_auth_env();
 	int	 rc;

@@ -103,7 +103,7 @@ test_compute_op(void **state)
 	    "\"DONE\",\"error\":{\"errors\":[{\"code\":"
 	    "\"BAD\\u001b[2J\\n\x7f\",\"message\":\"m\"}]}}", &op, &cause), 0);
 	text = compute_op_error(&op);
-	assert_string_equal(text, "m (BAD?[2J ?)");
+	assert_string_equal(text, "m (BAD\\x1b[2J\\x0a\\x7f)");
 	free(text);
 	gce_op_free(&op);
 
@@ -368,13 +368,13 @@ test_compute_error_text(void **state)
 	/* A reason is quoted like a message: no control bytes pass. */
 	test_error(412, "{\"error\":{\"message\":\"m\",\"errors\":[{"
 	    "\"reason\":\"E\x7fw\\u001b[2J\"}]}}",
-	    "HTTP 412 (E?w?[2J): m; it changed since it was read");
+	    "HTTP 412 (E\\x7fw\\x1b[2J): m; it changed since it was read");
 	test_error(400, "{\"error\":\"bad\\r\\n\\u0007\"}",
-	    "HTTP 400 (bad  ?)");
+	    "HTTP 400 (bad\\x0d\\x0a\\x07)");
 	test_error(502, "", "HTTP 502: empty answer");
 	test_error(502, NULL, "HTTP 502: empty answer");
 	test_error(502, "<html>\n<b>Bad\tGateway</b>\033[2J</html>",
-	    "HTTP 502: '<html> <b>Bad Gateway</b>?[2J</html>'");
+	    "HTTP 502: '<html>\\x0a<b>Bad\\x09Gateway</b>\\x1b[2J</html>'");
 
 	memset(big, 'x', sizeof big - 1);
 	big[sizeof big - 1] = '\0';

@@ -135,7 +135,7 @@ test_docker_parse_number_bad(void **state)
 	cause = NULL;
 	assert_int_equal(agent_parse_number("3\033[2J\n", &cause), -1);
 	assert_string_equal(cause,
-	    "agent '3?[2J?': not a number between 1 and 99");
+	    "agent '3\\x1b[2J\\x0a': not a number between 1 and 99");
 	free(cause);
 
 	/* Long input is cut short in the message. */

@@ -129,14 +129,15 @@ test_docker_explain(void **state)
 		    "See 'docker run --help'." },
 		{ 1, "  \tfirst\n\t last \t\r\n", "local", NULL, "last" },
 		{ 1, "bad \033[31mred\033[0m\ttab\a\x7f\xc2\x9b" "2J \xff ok é\n",
-		    "local", NULL, "bad ?[31mred?[0m tab???2J ? ok é" },
-		/* Scrubbed target and image; NULL target. */
+		    "local", NULL, "bad \\x1b[31mred\\x1b[0m\\x09tab\\x07\\x7f"
+		    "\\xc2\\x9b" "2J \\xff ok é" },
+		/* Echoed target and image; NULL target. */
 		{ 1, "Cannot connect to the Docker daemon at x\n", "h\033]0;x\a",
-		    NULL, "docker is not running on h?]0;x?" },
-		{ 125, "No such image: a\n", NULL, "a\nb", "image a?b is not "
-		    "on the target: " BUILD_IT },
+		    NULL, "docker is not running on h\\x1b]0;x\\x07" },
+		{ 125, "No such image: a\n", NULL, "a\nb",
+		    "image a\\x0ab is not on the target: " BUILD_IT },
 		{ 1, "No such container: x\033[2J\n", "local", NULL,
-		    "no container x?[2J on local" },
+		    "no container x\\x1b[2J on local" },
 	};
 	size_t	 i;
 	char	*msg, *long_err;
@@ -161,9 +162,9 @@ test_docker_explain(void **state)
 	for (i = 0; i + 2 <= 1000; i += 2)
 		memcpy(long_err + i, "\xc3\xa9", 2);
 	msg = docker_explain(1, long_err + 1, "local", NULL);
-	assert_int_equal(msg[0], '?');
-	assert_int_equal(strlen(msg), 1 + 298 + 3);
-	assert_string_equal(msg + 299, "...");
+	assert_memory_equal(msg, "\\xa9\xc3\xa9", 6);
+	assert_int_equal(strlen(msg), 4 + 296 + 3);
+	assert_string_equal(msg + 300, "...");
 	free(msg);
 	free(long_err);
 }

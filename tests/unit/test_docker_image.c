@@ -63,7 +63,7 @@ test_docker_build_refuses(void **state)
 		{ "img", "Dockerfile", NULL, "NOVALUE", NULL,
 		    "build argument 'NOVALUE'" },
 		{ "img", "Dockerfile", NULL, "A=b\nc", NULL,
-		    "build argument 'A=b?c'" },
+		    "build argument 'A=b\\x0ac'" },
 		{ "img", "Dockerfile", NULL, "A-B=c", NULL,
 		    "build argument 'A-B=c'" },
 		{ "img", "Dockerfile", NULL, NULL, "a b=c", "label 'a b=c'" },

@@ -57,7 +57,7 @@ test_docker_run_env_file_refused(void **state)
 		    "UTF-8" },
 		{ "TOKEN", "hunter2\xc0\xaf", "not valid UTF-8" },
 		{ "TOKEN", "hunter2\xed\xa0\x80", "not valid UTF-8" },
-		{ "TOK\nEN", "hunter2", "secret 'TOK?EN': not a valid" },
+		{ "TOK\nEN", "hunter2", "secret 'TOK\\x0aEN': not a valid" },
 	};
 	char	*names[2], *values[2], *cause, *big;
 	size_t	 i;

@@ -68,7 +68,7 @@ test_docker_run_put_file(void **state)
 	free(cause);
 	cause = NULL;
 	assert_null(docker_cmd_put_file("/a\nb", &cause));
-	assert_string_equal(cause, "file '/a?b': contains a line break");
+	assert_string_equal(cause, "file '/a\\x0ab': contains a line break");
 	free(cause);
 	cause = NULL;
 	assert_null(docker_cmd_put_file("/", &cause));

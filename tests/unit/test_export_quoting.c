@@ -37,6 +37,7 @@ test_export_yaml_quote(void **state)
 		{ "nel\xc2\x85 ls\xe2\x80\xa8 ps\xe2\x80\xa9",
 		    "\"nel\\N ls\\L ps\\P\"" },
 		{ "\xef\xbb\xbf" "bom", "\"\\uFEFFbom\"" },
+		{ "c1 \xc2\x9b" "2J", "\"c1 \\x9b2J\"" },
 		{ "é€😀", "\"é€😀\"" },
 		{ "# not a comment: {x}, [y] & *z", "\"# not a comment: {x}, "
 		    "[y] & *z\"" },

@@ -120,7 +120,7 @@ static const struct test_export_bad test_export_bad_ssh[] = {
 	{ "number", bad_number, "agent 100: not a number between 1 and 99" },
 	{ "twice", bad_twice, "agent 4: listed twice" },
 	{ "identity with a line break", bad_identity_nl, "identity file "
-	    "'/home/a/key\\nProxyCommand evil': contains a line break" },
+	    "'/home/a/key\\x0aProxyCommand evil': contains a line break" },
 	{ "known_hosts with a quote", bad_known_hosts_quote, "which an ssh "
 	    "config file cannot hold" },
 	{ "control_dir too long", bad_control_long, "too long for the %C "
@@ -206,7 +206,7 @@ static const struct test_export_bad test_export_bad_compose[] = {
 	{ "cpus", bad_cpus, "cpus 5/1000" },
 	{ "pids", bad_pids, "pids_limit 0" },
 	{ "version", bad_version, "version" },
-	{ "command", bad_command_utf8, "command '\xff\xfe': not valid UTF-8" },
+	{ "command", bad_command_utf8, "command '\\xff\\xfe': not valid UTF-8" },
 	{ "no agents", bad_no_agents, "there are no agents to export" },
 };
 
