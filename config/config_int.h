@@ -9,6 +9,9 @@
 
 #include "config/config.h"
 
+/* The most of a value or a name that a message shows (echo_text). */
+#define CONFIG_ECHO_MAX	200
+
 union config_parsed {
 	long		 i;
 	int		 b;

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "config/config_int.h"
+#include "config/echo.h"
 #include "config/xmalloc.h"
 
 /*
@@ -95,7 +96,7 @@ static int
 config_parse_bind(struct config *cfg, char *rest, int bind, char **cause)
 {
 	const char	*what = bind ? "bind" : "unbind";
-	char		*name;
+	char		*name, *shown;
 	key_code	 key;
 
 	if ((name = config_parse_word(&rest)) == NULL) {
@@ -103,7 +104,9 @@ config_parse_bind(struct config *cfg, char *rest, int bind, char **cause)
 		return -1;
 	}
 	if ((key = key_parse(name)) == KEYC_NONE) {
-		*cause = xasprintf("%s: unknown key name '%s'", what, name);
+		shown = echo_text(name, CONFIG_ECHO_MAX);
+		*cause = xasprintf("%s: unknown key name '%s'", what, shown);
+		free(shown);
 		return -1;
 	}
 	rest = config_parse_strip(rest, 1);
@@ -116,7 +119,9 @@ config_parse_bind(struct config *cfg, char *rest, int bind, char **cause)
 		return 0;
 	}
 	if (*rest == '\0') {
-		*cause = xasprintf("bind: missing command for '%s'", name);
+		shown = echo_text(name, CONFIG_ECHO_MAX);
+		*cause = xasprintf("bind: missing command for '%s'", shown);
+		free(shown);
 		return -1;
 	}
 	config_bind(cfg, key, rest);
@@ -145,7 +150,9 @@ config_parse_section(char *s, char **section, char **cause)
 	for (p = name; *p != '\0'; p++) {
 		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-' &&
 		    *p != '.') {
+			name = echo_text(name, CONFIG_ECHO_MAX);
 			*cause = xasprintf("invalid section name '%s'", name);
+			free(name);
 			return -1;
 		}
 	}

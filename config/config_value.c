@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "config/config_int.h"
+#include "config/echo.h"
 #include "config/xmalloc.h"
 
 /* Extra checks for string options whose text has a required form. */
@@ -303,26 +304,26 @@ config_value_size_text(long long n)
 }
 
 static int
-config_value_int(const struct option_def *od, const char *s, long *out,
-    char **cause)
+config_value_int(const struct option_def *od, const char *s, const char *shown,
+    long *out, char **cause)
 {
 	char	*end;
 	long	 n;
 
 	if ((!isdigit((unsigned char)s[0]) && s[0] != '-' && s[0] != '+') ||
 	    ((s[0] == '-' || s[0] == '+') && !isdigit((unsigned char)s[1]))) {
-		*cause = xasprintf("%s: '%s' is not a number", od->name, s);
+		*cause = xasprintf("%s: '%s' is not a number", od->name, shown);
 		return -1;
 	}
 	errno = 0;
 	n = strtol(s, &end, 10);
 	if (*end != '\0') {
-		*cause = xasprintf("%s: '%s' is not a number", od->name, s);
+		*cause = xasprintf("%s: '%s' is not a number", od->name, shown);
 		return -1;
 	}
 	if (errno == ERANGE || n < od->min || n > od->max) {
 		*cause = xasprintf("%s: '%s' is out of range (%ld to %ld)",
-		    od->name, s, od->min, od->max);
+		    od->name, shown, od->min, od->max);
 		return -1;
 	}
 	*out = n;
@@ -330,8 +331,8 @@ config_value_int(const struct option_def *od, const char *s, long *out,
 }
 
 static int
-config_value_bool(const struct option_def *od, const char *s, int *out,
-    char **cause)
+config_value_bool(const struct option_def *od, const char *s, const char *shown,
+    int *out, char **cause)
 {
 	static const char	*yes[] = { "on", "yes", "true", "1" };
 	static const char	*no[] = { "off", "no", "false", "0" };
@@ -348,12 +349,12 @@ config_value_bool(const struct option_def *od, const char *s, int *out,
 		}
 	}
 	*cause = xasprintf("%s: '%s' is not a boolean (use on/off, yes/no, "
-	    "true/false)", od->name, s);
+	    "true/false)", od->name, shown);
 	return -1;
 }
 
 static int
-config_value_size(const struct option_def *od, const char *s,
+config_value_size(const struct option_def *od, const char *s, const char *shown,
     long long *out, char **cause)
 {
 	const char		*p = s;
@@ -398,13 +399,13 @@ config_value_size(const struct option_def *od, const char *s,
 bad:
 	*cause = xasprintf("%s: '%s' is not a size (use a number of bytes "
 	    "with an optional k, m or g suffix, such as 512k or 4g)",
-	    od->name, s);
+	    od->name, shown);
 	return -1;
 range:
 	lo = config_value_size_text(od->min);
 	hi = config_value_size_text(od->max);
 	*cause = xasprintf("%s: '%s' is out of range (%s to %s)", od->name,
-	    s, lo, hi);
+	    shown, lo, hi);
 	free(lo);
 	free(hi);
 	return -1;
@@ -412,8 +413,8 @@ range:
 
 /* Parses [+-]digits[.digits] whatever the process locale says about '.'. */
 static int
-config_value_float(const struct option_def *od, const char *s, double *out,
-    char **cause)
+config_value_float(const struct option_def *od, const char *s,
+    const char *shown, double *out, char **cause)
 {
 	const char	*p = s;
 	locale_t	 c_locale;
@@ -430,7 +431,7 @@ config_value_float(const struct option_def *od, const char *s, double *out,
 	}
 	if (digits == 0 || *p != '\0') {
 		*cause = xasprintf("%s: '%s' is not a decimal number (such as "
-		    "1.5)", od->name, s);
+		    "1.5)", od->name, shown);
 		return -1;
 	}
 	if ((c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0)) ==
@@ -443,7 +444,7 @@ config_value_float(const struct option_def *od, const char *s, double *out,
 	if ((od->min != 0 || od->max != 0) &&
 	    (f < od->min / 1000.0 || f > od->max / 1000.0)) {
 		*cause = xasprintf("%s: '%s' is out of range (%g to %g)",
-		    od->name, s, od->min / 1000.0, od->max / 1000.0);
+		    od->name, shown, od->min / 1000.0, od->max / 1000.0);
 		return -1;
 	}
 	*out = f;
@@ -451,8 +452,8 @@ config_value_float(const struct option_def *od, const char *s, double *out,
 }
 
 static int
-config_value_choice(const struct option_def *od, const char *s, long *out,
-    char **cause)
+config_value_choice(const struct option_def *od, const char *s,
+    const char *shown, long *out, char **cause)
 {
 	const char	*c = od->choices, *end;
 	size_t		 len = strlen(s);
@@ -468,13 +469,13 @@ config_value_choice(const struct option_def *od, const char *s, long *out,
 		i++;
 	}
 	*cause = xasprintf("%s: '%s' is not a valid value (use %s)", od->name,
-	    s, od->choices != NULL ? od->choices : "");
+	    shown, od->choices != NULL ? od->choices : "");
 	return -1;
 }
 
 static int
 config_value_string(const struct option_def *od, const char *s,
-    char **cause)
+    const char *shown, char **cause)
 {
 	size_t	i;
 
@@ -483,7 +484,7 @@ config_value_string(const struct option_def *od, const char *s,
 		if (strcmp(config_value_checks[i].name, od->name) != 0)
 			continue;
 		if (config_value_checks[i].check(s) != 0) {
-			*cause = xasprintf("%s: '%s' %s", od->name, s,
+			*cause = xasprintf("%s: '%s' %s", od->name, shown,
 			    config_value_checks[i].expect);
 			return -1;
 		}
@@ -501,33 +502,36 @@ config_value_parse(const struct option_def *od, const char *s,
 {
 	union config_parsed	 v;
 	int			 rc = -1;
+	/* Values come from files and the environment too: a message shows
+	 * them as echo_text does. */
+	char			*shown = echo_text(s, CONFIG_ECHO_MAX);
 
 	memset(&v, 0, sizeof v);
 	switch (od->type) {
 	case OPT_STRING:
-		rc = config_value_string(od, s, cause);
+		rc = config_value_string(od, s, shown, cause);
 		break;
 	case OPT_INT:
-		rc = config_value_int(od, s, &v.i, cause);
+		rc = config_value_int(od, s, shown, &v.i, cause);
 		break;
 	case OPT_BOOL:
-		rc = config_value_bool(od, s, &v.b, cause);
+		rc = config_value_bool(od, s, shown, &v.b, cause);
 		break;
 	case OPT_KEY:
 		if ((v.k = key_parse(s)) == KEYC_NONE)
 			*cause = xasprintf("%s: '%s' is not a key name (such as "
-			    "C-a, M-x, F5 or z)", od->name, s);
+			    "C-a, M-x, F5 or z)", od->name, shown);
 		else
 			rc = 0;
 		break;
 	case OPT_CHOICE:
-		rc = config_value_choice(od, s, &v.i, cause);
+		rc = config_value_choice(od, s, shown, &v.i, cause);
 		break;
 	case OPT_SIZE:
-		rc = config_value_size(od, s, &v.size, cause);
+		rc = config_value_size(od, s, shown, &v.size, cause);
 		break;
 	case OPT_FLOAT:
-		rc = config_value_float(od, s, &v.f, cause);
+		rc = config_value_float(od, s, shown, &v.f, cause);
 		break;
 	}
 	if (rc != 0 && od->secret) {
@@ -536,6 +540,7 @@ config_value_parse(const struct option_def *od, const char *s,
 	}
 	if (rc == 0)
 		*out = v;
+	free(shown);
 	return rc;
 }
 
@@ -613,9 +618,13 @@ char *
 config_value_unknown(const char *name)
 {
 	const char	*s = config_value_suggest(name);
+	char		*shown = echo_text(name, CONFIG_ECHO_MAX), *msg;
 
 	if (s != NULL)
-		return xasprintf("unknown key '%s' (did you mean '%s'?)", name,
-		    s);
-	return xasprintf("unknown key '%s'", name);
+		msg = xasprintf("unknown key '%s' (did you mean '%s'?)",
+		    shown, s);
+	else
+		msg = xasprintf("unknown key '%s'", shown);
+	free(shown);
+	return msg;
 }

@@ -18,10 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/echo.h"
 #include "config/xmalloc.h"
 #include "gcp/conn_private.h"
 #include "gcp/loop.h"
 
+/* The most of a target that a message shows (echo_text). */
+#define CONN_ECHO_MAX	200
 #define CONN_TARGET_USAGE "expected \"local\" or \"ssh://[user@]host[:port]\""
 
 void
@@ -127,6 +130,7 @@ conn_target_parse(const char *target, struct conn_target *t, char **cause)
 {
 	const char	*rest, *at, *hp, *end;
 	char		*hostport = NULL, *host = NULL, *port = NULL, *p;
+	char		*shown;
 	size_t		 len;
 	int		 rc = -1;
 
@@ -139,9 +143,13 @@ conn_target_parse(const char *target, struct conn_target *t, char **cause)
 		t->local = 1;
 		return 0;
 	}
+	/* The target may come from the environment: shown as echo_text
+	 * shows it. */
+	shown = echo_text(target, CONN_ECHO_MAX);
 	if (strncmp(target, "ssh://", 6) != 0) {
-		*cause = xasprintf("bad target \"%s\": %s", target,
+		*cause = xasprintf("bad target \"%s\": %s", shown,
 		    CONN_TARGET_USAGE);
+		free(shown);
 		return -1;
 	}
 	rest = target + 6;
@@ -150,7 +158,8 @@ conn_target_parse(const char *target, struct conn_target *t, char **cause)
 		len--;
 	if (memchr(rest, '/', len) != NULL) {
 		*cause = xasprintf("bad target \"%s\": no path allowed after "
-		    "the host", target);
+		    "the host", shown);
+		free(shown);
 		return -1;
 	}
 	hostport = xstrndup(rest, len);
@@ -161,7 +170,7 @@ conn_target_parse(const char *target, struct conn_target *t, char **cause)
 
 		if (at == hostport) {
 			*cause = xasprintf("bad target \"%s\": empty user name",
-			    target);
+			    shown);
 			goto out;
 		}
 		for (u = hostport; u < at; u++) {
@@ -169,7 +178,7 @@ conn_target_parse(const char *target, struct conn_target *t, char **cause)
 			    isspace((unsigned char)*u) ||
 			    iscntrl((unsigned char)*u)) {
 				*cause = xasprintf("bad target \"%s\": bad "
-				    "character in user name", target);
+				    "character in user name", shown);
 				goto out;
 			}
 		}
@@ -180,28 +189,30 @@ conn_target_parse(const char *target, struct conn_target *t, char **cause)
 		end = strchr(hp, ']');
 		if (end == NULL) {
 			*cause = xasprintf("bad target \"%s\": missing ']'",
-			    target);
+			    shown);
 			goto out;
 		}
 		host = xstrndup(hp + 1, end - hp - 1);
 		if (end[1] == ':')
 			port = xstrdup(end + 2);
 		else if (end[1] != '\0') {
+			p = echo_text(end + 1, CONN_ECHO_MAX);
 			*cause = xasprintf("bad target \"%s\": unexpected \"%s\" "
-			    "after ']'", target, end + 1);
+			    "after ']'", shown, p);
+			free(p);
 			goto out;
 		}
 		if (*host == '\0' || strchr(host, ':') == NULL ||
 		    conn_target_hostchars(host, 1) != 0) {
 			*cause = xasprintf("bad target \"%s\": bad IPv6 address "
-			    "in brackets", target);
+			    "in brackets", shown);
 			goto out;
 		}
 	} else {
 		p = strchr(hp, ':');
 		if (p != NULL && strchr(p + 1, ':') != NULL) {
 			*cause = xasprintf("bad target \"%s\": put an IPv6 "
-			    "address in brackets, ssh://[::1]:22", target);
+			    "address in brackets, ssh://[::1]:22", shown);
 			goto out;
 		}
 		if (p != NULL) {
@@ -211,24 +222,25 @@ conn_target_parse(const char *target, struct conn_target *t, char **cause)
 			host = xstrdup(hp);
 		if (*host == '\0') {
 			*cause = xasprintf("bad target \"%s\": empty host name",
-			    target);
+			    shown);
 			goto out;
 		}
 		if (conn_target_hostchars(host, 0) != 0) {
 			*cause = xasprintf("bad target \"%s\": bad character in "
-			    "host name", target);
+			    "host name", shown);
 			goto out;
 		}
 	}
 	if (port != NULL && conn_target_port(port, &t->port) != 0) {
 		*cause = xasprintf("bad target \"%s\": port must be a number "
-		    "from 1 to 65535", target);
+		    "from 1 to 65535", shown);
 		goto out;
 	}
 	t->host = host;
 	host = NULL;
 	rc = 0;
 out:
+	free(shown);
 	if (rc != 0) {
 		free(t->user);
 		t->user = NULL;

@@ -12,6 +12,9 @@ struct app;
 #define CMD_CLI		0x2	/* also a non-interactive subcommand */
 #define CMD_NOCONN	0x4	/* the CLI runs it without connecting first */
 
+/* The most of a word a message about it shows (echo_text). */
+#define CMD_ECHO_MAX	32
+
 struct cmd_entry {
 	const char	*name;
 	const char	*alias;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "config/config.h"
+#include "config/echo.h"
 #include "config/xmalloc.h"
 #include "gcp/conn.h"
 #include "gcp/docker.h"
@@ -49,14 +50,17 @@ static int
 agents_parse_count(const char *s, char **cause)
 {
 	size_t	len = strlen(s), i;
+	char	*shown;
 
 	for (i = 0; i < len; i++) {
 		if (s[i] < '0' || s[i] > '9')
 			break;
 	}
 	if (len == 0 || len > 2 || i != len) {
-		*cause = xasprintf("'%.32s' is not a number of agents (0 to "
-		    "%d)", s, AGENT_MAX);
+		shown = echo_text(s, CMD_ECHO_MAX);
+		*cause = xasprintf("'%s' is not a number of agents (0 to "
+		    "%d)", shown, AGENT_MAX);
+		free(shown);
 		return -1;
 	}
 	return atoi(s);
@@ -84,6 +88,7 @@ agents_parse(int argc, char **argv, int cli, struct agents_args *a,
     char **cause)
 {
 	const char	*sub;
+	char		*shown;
 	int		 i, first = 2;
 
 	memset(a, 0, sizeof a[0]);
@@ -113,8 +118,10 @@ agents_parse(int argc, char **argv, int cli, struct agents_args *a,
 		else if (strcmp(sub, "rm") == 0 || strcmp(sub, "kill") == 0)
 			a->req.verb = AGENTS_RM;
 		else {
-			*cause = xasprintf("agents: unknown subcommand '%.32s' "
-			    "(list, start, new, stop, restart, rm)", sub);
+			shown = echo_text(sub, CMD_ECHO_MAX);
+			*cause = xasprintf("agents: unknown subcommand '%s' "
+			    "(list, start, new, stop, restart, rm)", shown);
+			free(shown);
 			return -1;
 		}
 	}
@@ -129,8 +136,10 @@ agents_parse(int argc, char **argv, int cli, struct agents_args *a,
 		else if (strcmp(w, "--json") == 0 && a->sub == SUB_LIST)
 			a->json = 1;
 		else if (w[0] == '-' && w[1] != '\0') {
-			*cause = xasprintf("agents %s: unknown option '%.32s'",
-			    sub, w);
+			shown = echo_text(w, CMD_ECHO_MAX);
+			*cause = xasprintf("agents %s: unknown option '%s'",
+			    sub, shown);
+			free(shown);
 			return -1;
 		} else if (a->sub == SUB_LIST || a->req.verb == AGENTS_NEW) {
 			*cause = xasprintf("agents %s takes no numbers", sub);
@@ -568,7 +577,7 @@ static int
 logs_parse(int argc, char **argv, struct logs_args *l, char **cause)
 {
 	int	i;
-	char	*end;
+	char	*end, *shown;
 	long	v;
 
 	memset(l, 0, sizeof *l);
@@ -599,13 +608,17 @@ logs_parse(int argc, char **argv, struct logs_args *l, char **cause)
 			v = strtol(w, &end, 10);
 			if (*w == '\0' || *end != '\0' || v < 0 ||
 			    v > 100000000) {
-				*cause = xasprintf("logs: --tail '%.32s' is not "
-				    "a number of lines or 'all'", w);
+				shown = echo_text(w, CMD_ECHO_MAX);
+				*cause = xasprintf("logs: --tail '%s' is not "
+				    "a number of lines or 'all'", shown);
+				free(shown);
 				return -1;
 			}
 			l->tail = (int)v;
 		} else if (w[0] == '-' && w[1] != '\0') {
-			*cause = xasprintf("logs: unknown option '%.32s'", w);
+			shown = echo_text(w, CMD_ECHO_MAX);
+			*cause = xasprintf("logs: unknown option '%s'", shown);
+			free(shown);
 			return -1;
 		} else if (l->n != 0) {
 			*cause = xstrdup("logs: one agent at a time");

@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "config/config.h"
+#include "config/echo.h"
 #include "config/xmalloc.h"
 #include "gcp/conn.h"
 #include "gcp/docker.h"
@@ -216,6 +217,18 @@ cmd_image_check(int argc, char **argv, char **cause)
 	return 0;
 }
 
+/* Docker's words in the status, as echo_text shows them, in buf. */
+static const char *
+image_show(char *buf, size_t size, const char *s)
+{
+	/* Leave room for the cut mark. */
+	char	*e = echo_text(s != NULL ? s : "", size - sizeof ECHO_CUT);
+
+	snprintf(buf, size, "%s", e);
+	free(e);
+	return buf;
+}
+
 /* "2.1 GB" */
 static void
 image_size(long long n, char *buf, size_t len)
@@ -245,6 +258,14 @@ image_short_id(const char *id)
 	if (strncmp(id, "sha256:", 7) == 0)
 		id += 7;
 	return id;
+}
+
+/* The first 12 characters of an image id, as docker shows it. */
+static const char *
+image_id12(char *buf, const char *id)
+{
+	snprintf(buf, 13, "%.12s", image_short_id(id));
+	return buf;
 }
 
 static json_t *
@@ -304,28 +325,36 @@ static char *
 image_status_text(const struct image_status *st, const char *image,
     const char *base, const char *target)
 {
-	char	*s = NULL, size[32], when[32], **old = NULL;
+	char	*s = NULL, size[32], when[32], **old = NULL, a[160], b[160];
+	char	 id[13];
 	size_t	 i, nold = 0, len = 0;
 	FILE	*f = open_memstream(&s, &len);
 
-	fprintf(f, "target       %s (docker %s)\n", target, st->server_version);
+	fprintf(f, "target       %s (docker %s)\n", image_show(a, sizeof a,
+	    target), image_show(b, sizeof b, st->server_version));
 	if (st->image.present) {
 		image_size(st->image.size, size, sizeof size);
 		image_when(st->image.created, when, sizeof when);
-		fprintf(f, "image        %s  %.12s  %s UTC  %s\n", image,
-		    image_short_id(st->image.id), when, size);
+		fprintf(f, "image        %s  %s  %s UTC  %s\n",
+		    image_show(a, sizeof a, image), image_show(b, sizeof b,
+		    image_id12(id, st->image.id)), image_show(when,
+		    sizeof when, when), size);
 		fprintf(f, "claude code  %s\n", st->claude_version != NULL ?
-		    st->claude_version : "(not the bundled image: unknown)");
+		    image_show(a, sizeof a, st->claude_version) :
+		    "(not the bundled image: unknown)");
 	} else
 		fprintf(f, "image        %s: not on the target (image build "
-		    "makes it)\n", image);
+		    "makes it)\n", image_show(a, sizeof a, image));
 	if (st->base.present) {
 		image_size(st->base.size, size, sizeof size);
 		image_when(st->base.created, when, sizeof when);
-		fprintf(f, "base         %s  %.12s  %s UTC  %s\n", base,
-		    image_short_id(st->base.id), when, size);
+		fprintf(f, "base         %s  %s  %s UTC  %s\n",
+		    image_show(a, sizeof a, base), image_show(b, sizeof b,
+		    image_id12(id, st->base.id)), image_show(when,
+		    sizeof when, when), size);
 	} else
-		fprintf(f, "base         %s: not on the target\n", base);
+		fprintf(f, "base         %s: not on the target\n",
+		    image_show(a, sizeof a, base));
 	for (i = 0; i < st->ncontainers; i++) {
 		if (st->image.present && st->image.id != NULL &&
 		    strcmp(st->containers[i].image_id, st->image.id) == 0)
@@ -342,7 +371,7 @@ image_status_text(const struct image_status *st, const char *image,
 		fprintf(f, ", %zu on an older image (agents restart does not "
 		    "change it: agents rm then agents start does):", nold);
 		for (i = 0; i < nold; i++)
-			fprintf(f, " %s", old[i]);
+			fprintf(f, " %s", image_show(a, sizeof a, old[i]));
 		fprintf(f, "\n");
 	}
 	fclose(f);

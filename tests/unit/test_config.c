@@ -267,6 +267,13 @@ test_config_errors(void **state)
 		  "t.conf:1: agents.count: 'x' is not a number" },
 		{ "agents.count = 12x",
 		  "t.conf:1: agents.count: '12x' is not a number" },
+		/* A value is shown as echo_text shows it. */
+		{ "agents.count = 1\033[2J\x9b",
+		  "t.conf:1: agents.count: '1\\x1b[2J\\x9b' is not a "
+		  "number" },
+		{ "ui.f\033sp = 3",
+		  "t.conf:1: unknown key 'ui.f\\x1bsp' (did you mean "
+		  "'ui.fps'?)" },
 		{ "agents.count =",
 		  "t.conf:1: agents.count: '' is not a number" },
 		{ "ui.mouse = maybe",

@@ -99,6 +99,10 @@ test_ssh_bad(void **state)
 	target_bad("ssh://ho st", "bad character");
 	target_bad("ssh://us er@host", "user name");
 	target_bad("ssh://host;rm", "bad character");
+	/* The target is shown as echo_text shows it. */
+	target_bad("ssh://h\033]0;x\a",
+	    "bad target \"ssh://h\\x1b]0;x\\x07\"");
+	target_bad("ssh://[::1]\033[2J", "unexpected \"\\x1b[2J\"");
 }
 
 static void
