@@ -23,6 +23,8 @@ int docker_valid_name(const char *name);
 /* A plausible image reference ([A-Za-z0-9._/:@-], no '-' first); else 0
  * with *cause naming it (cause may be NULL). */
 int docker_image_ok(const char *image, char **cause);
+/* Container names a command may take (docker_run.c); else 0 with *cause. */
+int docker_run_names_ok(char *const *names, size_t n, char **cause);
 /* Longest user input echoed back in an error message (echo_text). */
 #define DOCKER_ECHO_MAX 32
 /*
