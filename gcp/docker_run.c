@@ -18,8 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "config/echo.h"
 #include "config/shquote.h"
 #include "config/utf8.h"
