@@ -12,7 +12,8 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I. $(PKG_CFLAGS)
-LDLIBS  += $(PKG_LIBS) -lutil -lm
+# http-parser ships no pkg-config file.
+LDLIBS  += $(PKG_LIBS) -lhttp_parser -lutil -lm
 
 ifeq ($(SANITIZE),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

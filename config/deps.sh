@@ -6,7 +6,7 @@
 set -eu
 
 PKGS="build-essential pkg-config libncurses-dev libssh-dev libvterm-dev
-libjansson-dev libcurl4-openssl-dev libssl-dev libcmocka-dev
+libjansson-dev libhttp-parser-dev libcurl4-openssl-dev libssl-dev libcmocka-dev
 openssh-client openssh-server docker.io busybox-static tmux mandoc
 python3 python3-yaml iproute2 procps time shellcheck openssl curl
 debootstrap clang libclang-rt-14-dev valgrind"

@@ -6,16 +6,21 @@
 #include "config/xmalloc.h"
 
 void
-strbuf_add(struct strbuf *b, const char *s)
+strbuf_addn(struct strbuf *b, const char *s, size_t len)
 {
-	size_t	len = strlen(s);
-
 	if (b->len + len + 1 > b->size) {
 		b->size = (b->len + len + 1) * 2;
 		b->s = xrealloc(b->s, b->size);
 	}
-	memcpy(b->s + b->len, s, len + 1);
+	memcpy(b->s + b->len, s, len);
 	b->len += len;
+	b->s[b->len] = '\0';
+}
+
+void
+strbuf_add(struct strbuf *b, const char *s)
+{
+	strbuf_addn(b, s, strlen(s));
 }
 
 void

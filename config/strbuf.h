@@ -16,6 +16,8 @@ struct strbuf {
 };
 
 void	 strbuf_add(struct strbuf *, const char *);
+/* len bytes of s, which may hold NULs (the string then stops there). */
+void	 strbuf_addn(struct strbuf *, const char *, size_t len);
 void	 strbuf_printf(struct strbuf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* The string ("" if empty), now the caller's; the buffer is empty again. */
