@@ -671,6 +671,26 @@ conn_open_stream(struct conn *c, const char *cmd,
 	return ch;
 }
 
+struct chan *
+conn_open_socket(struct conn *c, const char *path,
+    const struct chan_callbacks *cb, void *arg)
+{
+	struct chan	*ch;
+
+	/* cmd holds the path: what the chan was opened for, in messages. */
+	ch = conn_chan_new(c, CHAN_SOCKET, path);
+	ch->stream = 1;
+	if (cb != NULL)
+		ch->cb = *cb;
+	ch->arg = arg;
+	if (c->freed) {
+		ch->dead = 1;
+		return ch;
+	}
+	conn_chan_start(c, ch);
+	return ch;
+}
+
 void
 chan_write(struct chan *ch, const char *buf, size_t len)
 {

@@ -2,9 +2,10 @@
  * A connection to a target: where agents run.  `ssh://[user@]host[:port]`
  * is one non-blocking libssh session multiplexing every channel; `local`
  * runs the same commands on this machine under local PTYs and pipes.  Both
- * give the rest of the program the same two things: a PTY stream running a
- * command (struct chan), and a command run to completion with its output
- * and exit status (conn_exec).  Everything is driven by the one event loop.
+ * give the rest of the program the same three things: a PTY stream running
+ * a command (struct chan), a command run to completion with its output and
+ * exit status (conn_exec), and a byte stream to a unix socket on the
+ * target (conn_open_socket).  Everything is driven by the one event loop.
  */
 #ifndef SANDBOX_TUI_CONN_H
 #define SANDBOX_TUI_CONN_H
@@ -128,6 +129,18 @@ struct chan *conn_open_pty(struct conn *, const char *cmd, int rows, int cols,
  * stops it.
  */
 struct chan *conn_open_stream(struct conn *, const char *cmd,
+	    const struct chan_callbacks *, void *arg);
+/*
+ * A byte stream to the unix socket at path on the target (dockerd's API):
+ * over ssh a direct-streamlocal channel of the one session (no command, no
+ * shell, no session of sshd's MaxSessions), locally a connect().  data()
+ * gets what the socket sends; closed() gets 0 when the other end closed,
+ * -1 with why when it could not be opened (the server refused to forward,
+ * no such socket, permission).  Nothing half-closes it unless
+ * chan_write_eof() is called: a server may take an early EOF as the end
+ * of a request still being answered.
+ */
+struct chan *conn_open_socket(struct conn *, const char *path,
 	    const struct chan_callbacks *, void *arg);
 void chan_write(struct chan *, const char *buf, size_t len);
 /* Bytes written but not yet taken by the target. */

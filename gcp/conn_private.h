@@ -30,7 +30,8 @@ struct conn_buf {
 
 enum chan_kind {
 	CHAN_PTY,
-	CHAN_EXEC
+	CHAN_EXEC,
+	CHAN_SOCKET		/* a unix socket on the target; cmd is its path */
 };
 
 enum chan_phase {

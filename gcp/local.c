@@ -1,7 +1,7 @@
 /*
  * The `local` target: the same PTY streams and commands as over ssh, run
  * on this machine.  A PTY is forkpty() running `/bin/sh -c CMD`; an exec is
- * fork() with three pipes.  All fds are non-blocking and watched by the
+ * fork() with three pipes; a socket is a connect().  All fds are non-blocking and watched by the
  * loop; pausing a PTY stops watching its master, so the kernel's pty buffer
  * fills and the writer blocks (the same flow control ssh gives).
  *
@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -170,9 +172,12 @@ local_update_events(struct chan *ch)
 	/* An upload's stdin stays open, unpolled, between writes. */
 	if (conn_buf_used(&ch->wq) > 0)
 		loop_fd_add(c->loop, ch->fd, POLLOUT, local_exec_io, ch);
-	else if (ch->send_eof)
+	else if (ch->send_eof) {
+		/* The dup of a socket: closing it alone sends no EOF. */
+		if (ch->kind == CHAN_SOCKET)
+			shutdown(ch->fd, SHUT_WR);
 		local_close_fd(c, &ch->fd);
-	else
+	} else
 		loop_fd_del(c->loop, ch->fd);
 }
 
@@ -239,7 +244,10 @@ local_pty_io(int fd, short revents, void *arg)
 static void
 local_exec_check_done(struct chan *ch)
 {
-	if (ch->out_fd < 0 && ch->err_fd < 0 && ch->pid > 0 &&
+	if (ch->kind == CHAN_SOCKET && ch->out_fd < 0) {
+		chan_finish(ch, 0, 0, "the socket %s closed", ch->cmd);
+		local_chan_release(ch);
+	} else if (ch->out_fd < 0 && ch->err_fd < 0 && ch->pid > 0 &&
 	    ch->reap_timer == 0)
 		local_reap(ch);
 }
@@ -363,6 +371,49 @@ fail:
 	}
 }
 
+/*
+ * A unix socket on this machine: one fd read as out_fd, and a dup of it
+ * written as fd, so that closing the writing side (EOF) is a shutdown and
+ * reading goes on.
+ */
+static void
+local_start_socket(struct chan *ch)
+{
+	struct conn		*c = ch->conn;
+	struct sockaddr_un	 sun;
+	int			 s;
+
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	if (strlen(ch->cmd) >= sizeof sun.sun_path) {
+		chan_finish(ch, -1, 1, "the socket path %s is too long",
+		    ch->cmd);
+		return;
+	}
+	memcpy(sun.sun_path, ch->cmd, strlen(ch->cmd));
+	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	/* A local connect() either succeeds or fails at once. */
+	if (s < 0 || connect(s, (struct sockaddr *)&sun, sizeof sun) != 0) {
+		chan_finish(ch, -1, 1, "cannot connect to the socket %s: %s",
+		    ch->cmd, strerror(errno));
+		if (s >= 0)
+			close(s);
+		return;
+	}
+	ch->out_fd = s;
+	if ((ch->fd = fcntl(s, F_DUPFD_CLOEXEC, 0)) < 0) {
+		chan_finish(ch, -1, 1, "cannot connect to the socket %s: %s",
+		    ch->cmd, strerror(errno));
+		local_close_fd(c, &ch->out_fd);
+		return;
+	}
+	local_nonblock(ch->fd);
+	local_nonblock(ch->out_fd);
+	ch->phase = CHAN_RUNNING;
+	loop_fd_add(c->loop, ch->out_fd, POLLIN, local_exec_io, ch);
+	local_update_events(ch);
+}
+
 static void
 local_chan_kick(struct chan *ch)
 {
@@ -373,6 +424,8 @@ local_chan_kick(struct chan *ch)
 	if (ch->phase == CHAN_NEW) {
 		if (ch->kind == CHAN_PTY)
 			local_start_pty(ch);
+		else if (ch->kind == CHAN_SOCKET)
+			local_start_socket(ch);
 		else
 			local_start_exec(ch);
 		return;

@@ -1,7 +1,8 @@
 /*
- * Channels of the ssh backend: many PTY and exec channels over the one
- * session.  Each chan steps through open -> pty-req -> exec -> running with
- * the non-blocking libssh calls (repeated while they return SSH_AGAIN);
+ * Channels of the ssh backend: many PTY, exec and socket channels over the
+ * one session.  Each chan steps through open -> pty-req -> exec -> running
+ * (a socket: open -> running) with the non-blocking libssh calls
+ * (repeated while they return SSH_AGAIN);
  * while running, queued writes go out as the remote window allows and
  * output is read with ssh_channel_read_nonblocking().
  *
@@ -80,7 +81,10 @@ ssh_chan_on_exit_signal(ssh_session s, ssh_channel sc, const char *sig,
 static void
 ssh_chan_done(struct chan *ch)
 {
-	if (ch->signal_name != NULL)
+	if (ch->kind == CHAN_SOCKET)
+		chan_finish(ch, 0, 0, "the socket %s on %s closed", ch->cmd,
+		    ch->conn->describe);
+	else if (ch->signal_name != NULL)
 		chan_finish(ch, ch->exit_status, 0, "killed by signal SIG%s",
 		    ch->signal_name);
 	else if (ch->exit_status >= 0)
@@ -176,7 +180,10 @@ ssh_chan_refused(struct chan *ch, const char *what)
 
 	if (ssh_conn_dead(c))
 		return;		/* the caller reports the lost connection */
-	if (ch->phase == CHAN_OPENING)
+	if (ch->phase == CHAN_OPENING && ch->kind == CHAN_SOCKET)
+		chan_finish(ch, -1, 1, "%s refused to forward to the socket "
+		    "%s: %s", c->describe, ch->cmd, ssh_get_error(c->session));
+	else if (ch->phase == CHAN_OPENING)
 		chan_finish(ch, -1, 1, "channel refused by %s (the server's "
 		    "MaxSessions limit? raise it in sshd_config)", c->describe);
 	else
@@ -207,15 +214,27 @@ ssh_chan_step(struct chan *ch)
 		ch->scb.channel_exit_signal_function = ssh_chan_on_exit_signal;
 		ssh_set_channel_callbacks(ch->sc, &ch->scb);
 		ch->exit_status = -1;
+		/* A forwarded socket has no stderr to wait for. */
+		ch->err_eof = ch->kind == CHAN_SOCKET;
 		ch->phase = CHAN_OPENING;
 		/* FALLTHROUGH */
 	case CHAN_OPENING:
-		rc = ssh_channel_open_session(ch->sc);
+		if (ch->kind == CHAN_SOCKET) {
+			/* direct-streamlocal: sshd connects to the socket
+			 * itself; the originator fields are informational. */
+			rc = ssh_channel_open_forward_unix(ch->sc, ch->cmd,
+			    "127.0.0.1", 0);
+		} else
+			rc = ssh_channel_open_session(ch->sc);
 		if (rc == SSH_AGAIN)
 			return 0;
 		if (rc != SSH_OK) {
 			ssh_chan_refused(ch, "channel");
 			return 0;
+		}
+		if (ch->kind == CHAN_SOCKET) {
+			ch->phase = CHAN_RUNNING;
+			return ssh_chan_step(ch);
 		}
 		if (ch->kind == CHAN_PTY) {
 			ch->phase = CHAN_PTY_REQ;
@@ -254,8 +273,13 @@ ssh_chan_step(struct chan *ch)
 	ssh_chan_flush(ch);
 	if (ssh_chan_read(ch))
 		return 1;
-	if (!ch->dead && !ch->finished && ch->got_close && ch->out_eof &&
-	    ch->err_eof)
+	/*
+	 * sshd closes a forwarded socket's channel only once both sides
+	 * sent EOF; we never do, so the socket's EOF is its end (dockerd
+	 * closes the connection after each answer).
+	 */
+	if (!ch->dead && !ch->finished && ch->out_eof && ch->err_eof &&
+	    (ch->got_close || ch->kind == CHAN_SOCKET))
 		ssh_chan_done(ch);
 	return 0;
 }

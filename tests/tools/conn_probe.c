@@ -309,6 +309,20 @@ probe_write_failed(struct chan *ch, size_t lost, const char *why, void *arg)
 }
 
 static void
+probe_socket_closed(struct chan *ch, int status, const char *reason,
+    void *arg)
+{
+	struct probe	*p = arg;
+
+	(void)ch;
+	printf("status=%d\n", status);
+	fflush(stdout);
+	if (status < 0)
+		fprintf(stderr, "conn_probe: socket: %s\n", reason);
+	probe_done(p, status < 0 ? 1 : 0);
+}
+
+static void
 probe_start(struct probe *p)
 {
 	static const struct chan_callbacks ucbs = {
@@ -327,6 +341,17 @@ probe_start(struct probe *p)
 	}
 	if (strcmp(p->mode, "upload") == 0) {
 		p->chan = conn_open_stream(p->conn, p->cmd, &ucbs, p);
+		return;
+	}
+	if (strcmp(p->mode, "socket") == 0) {
+		static const struct chan_callbacks scbs = {
+			probe_upload_data, probe_socket_closed, NULL,
+			probe_write_failed
+		};
+
+		p->chan = conn_open_socket(p->conn, p->cmd, &scbs, p);
+		if (p->in_len > 0)
+			chan_write(p->chan, p->in, p->in_len);
 		return;
 	}
 	if (strcmp(p->mode, "multi") == 0) {
@@ -494,7 +519,7 @@ main(int argc, char **argv)
 			probe_usage();
 		p.up_total = strtoull(argv[i++], NULL, 10);
 	} else if (strcmp(p.mode, "exec") != 0 && strcmp(p.mode, "pty") != 0 &&
-	    strcmp(p.mode, "flood") != 0)
+	    strcmp(p.mode, "flood") != 0 && strcmp(p.mode, "socket") != 0)
 		probe_usage();
 	if (i != argc - 1)
 		probe_usage();
