@@ -1,0 +1,474 @@
+/*
+ * The Engine API client (see dapi.h).  A request waits until the first one
+ * of the client, a ping, has settled the version and the transport; then
+ * each runs on its own stream: the request head and body are written at
+ * once, the answer is read by dapi_http.c into a bounded buffer, and the
+ * stream's end (dockerd closes after each answer) finishes it.  Callbacks
+ * come from the loop only: a request that fails before it starts is
+ * reported from a 0 ms timer.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "config/echo.h"
+#include "config/shquote.h"
+#include "config/strbuf.h"
+#include "config/xmalloc.h"
+#include "gcp/conn.h"
+#include "gcp/dapi.h"
+#include "gcp/dapi_http.h"
+#include "gcp/loop.h"
+
+/* The most of dockerd's message shown in an error. */
+#define DAPI_ECHO_MAX	300
+
+enum dapi_state {
+	DAPI_UNKNOWN,		/* nothing asked yet */
+	DAPI_PINGING,
+	DAPI_READY,
+	DAPI_FAILED,		/* the ping failed: requests fail with why */
+};
+
+struct dapi_req {
+	struct dapi		*d;
+	struct dapi_req		*next;
+	char			*method, *path, *body;
+	dapi_cb			 cb;
+	void			*arg;
+	int			 ping;
+
+	struct chan		*chan;
+	struct dapi_http	*http;
+	struct strbuf		 resp;
+	char			*error;
+	int			 finished;
+};
+
+struct dapi {
+	struct loop		*loop;
+	struct conn		*conn;
+	char			*socket;
+	enum dapi_state		 state;
+	enum dapi_transport	 transport;
+	char			 version[16];
+	char			*describe;
+	char			*error;		/* DAPI_FAILED: why */
+	char			*socket_error;	/* why the socket was not used */
+	char			*dial;		/* the dial-stdio command */
+	struct dapi_req		*reqs;		/* waiting and running */
+	uint64_t		 fail_timer;
+};
+
+static void	dapi_start(struct dapi_req *);
+static void	dapi_ping(struct dapi *);
+static struct dapi_req *dapi_req_new(struct dapi *, const char *,
+		    const char *, const char *, dapi_cb, void *);
+
+static int
+dapi_parse_version(const char *s, long *major, long *minor)
+{
+	char	*end;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -1;
+	*major = strtol(s, &end, 10);
+	if (*end != '.' || end[1] < '0' || end[1] > '9')
+		return -1;
+	*minor = strtol(end + 1, &end, 10);
+	if (*end != '\0' || *major > 99 || *minor > 999)
+		return -1;
+	return 0;
+}
+
+int
+dapi_negotiate(const char *theirs, char *out, size_t size)
+{
+	long	tm, tn, om, on, lm, ln;
+
+	if (dapi_parse_version(theirs, &tm, &tn) != 0)
+		return -1;
+	dapi_parse_version(DAPI_VERSION_MAX, &om, &on);
+	dapi_parse_version(DAPI_VERSION_MIN, &lm, &ln);
+	if (tm < lm || (tm == lm && tn < ln))
+		return -1;
+	if (tm > om || (tm == om && tn > on)) {
+		tm = om;
+		tn = on;
+	}
+	snprintf(out, size, "%ld.%ld", tm, tn);
+	return 0;
+}
+
+static void
+dapi_req_free(struct dapi_req *r)
+{
+	if (r->chan != NULL)
+		chan_close(r->chan);
+	dapi_http_free(r->http);
+	free(r->method);
+	free(r->path);
+	free(r->body);
+	free(r->resp.s);
+	free(r->error);
+	free(r);
+}
+
+static void
+dapi_unlink(struct dapi_req *r)
+{
+	struct dapi_req	**pp;
+
+	for (pp = &r->d->reqs; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == r) {
+			*pp = r->next;
+			return;
+		}
+	}
+}
+
+/* dockerd's {"message": ...}, or the body's start. */
+static char *
+dapi_message(const char *body, size_t len)
+{
+	json_t		*j = json_loadb(body, len, 0, NULL);
+	const char	*m;
+	char		*s;
+
+	m = json_string_value(json_object_get(j, "message"));
+	if (m != NULL)
+		s = echo_text(m, DAPI_ECHO_MAX);
+	else
+		s = echo_textn(body, len, DAPI_ECHO_MAX);
+	json_decref(j);
+	return s;
+}
+
+/* The ping's answer settles the version, or why there is none. */
+static void
+dapi_settle(struct dapi *d, struct dapi_req *r, const struct dapi_result *res)
+{
+	const char	*theirs;
+
+	free(d->error);
+	d->error = NULL;
+	if (res->error != NULL)
+		d->error = xasprintf("dockerd on %s (%s): %s",
+		    conn_describe(d->conn), d->describe, res->error);
+	else if (res->status != 200)
+		d->error = xasprintf("dockerd on %s (%s): /_ping answered %d",
+		    conn_describe(d->conn), d->describe, res->status);
+	else {
+		theirs = dapi_http_header(r->http, "API-Version");
+		if (dapi_negotiate(theirs, d->version, sizeof d->version) != 0) {
+			char *shown = echo_text(theirs != NULL ? theirs :
+			    "no version", 32);
+
+			d->error = xasprintf("dockerd on %s speaks API %s; "
+			    "sandbox-tui needs %s or later (docker 20.10)",
+			    conn_describe(d->conn), shown, DAPI_VERSION_MIN);
+			free(shown);
+		}
+	}
+	/* Both ways failed: say why the socket was not used too. */
+	if (d->error != NULL && d->socket_error != NULL) {
+		char *both = xasprintf("%s (after: %s)", d->error,
+		    d->socket_error);
+
+		free(d->error);
+		d->error = both;
+	}
+	d->state = d->error != NULL ? DAPI_FAILED : DAPI_READY;
+}
+
+/* Reports r once and frees it. */
+static void
+dapi_finish(struct dapi_req *r, const char *error)
+{
+	struct dapi_result	 res;
+	char			*why = NULL;
+
+	if (r->finished)
+		return;
+	r->finished = 1;
+	dapi_unlink(r);
+	if (r->chan != NULL) {
+		chan_close(r->chan);
+		r->chan = NULL;
+	}
+	memset(&res, 0, sizeof res);
+	res.status = r->http != NULL ? dapi_http_status(r->http) : 0;
+	res.body = r->resp.s != NULL ? r->resp.s : "";
+	res.len = r->resp.len;
+	if (error != NULL)
+		res.error = error;
+	else if (res.status >= 400) {
+		why = dapi_message(res.body, res.len);
+		res.error = why;
+	}
+	if (r->ping)
+		dapi_settle(r->d, r, &res);
+	r->cb(&res, r->arg);
+	free(why);
+	dapi_req_free(r);
+}
+
+static void
+dapi_body(const char *buf, size_t len, void *arg)
+{
+	struct dapi_req	*r = arg;
+
+	if (r->error != NULL)
+		return;
+	if (r->resp.len + len > DAPI_BODY_MAX) {
+		r->error = xasprintf("dockerd's answer to %s %s is larger "
+		    "than %u MiB", r->method, r->path, DAPI_BODY_MAX >> 20);
+		return;
+	}
+	strbuf_addn(&r->resp, buf, len);
+}
+
+static void
+dapi_done(void *arg)
+{
+	struct dapi_req	*r = arg;
+
+	dapi_finish(r, r->error);
+}
+
+static void
+dapi_data(struct chan *ch, const char *buf, size_t len, void *arg)
+{
+	struct dapi_req	*r = arg;
+	char		*cause = NULL, *msg;
+
+	(void)ch;
+	if (dapi_http_feed(r->http, buf, len, &cause) != 0) {
+		msg = xasprintf("%s from %s: %s", r->d->describe,
+		    conn_describe(r->d->conn), cause);
+		free(cause);
+		dapi_finish(r, msg);
+		free(msg);
+	}
+}
+
+static void
+dapi_closed(struct chan *ch, int status, const char *reason, void *arg)
+{
+	struct dapi_req	*r = arg;
+	struct dapi	*d = r->d;
+	char		*cause = NULL, *msg;
+
+	(void)ch;
+	r->chan = NULL;
+	/* The first socket refused: dial-stdio, where sshd will not
+	 * forward to sockets but runs commands. */
+	if (status < 0 && r->ping && d->transport == DAPI_SOCKET_STREAM &&
+	    !conn_is_local(d->conn)) {
+		free(d->socket_error);
+		d->socket_error = xstrdup(reason != NULL ? reason : "refused");
+		d->transport = DAPI_DIAL_STDIO;
+		free(d->describe);
+		d->describe = xstrdup("docker system dial-stdio");
+		dapi_http_free(r->http);
+		r->http = NULL;
+		dapi_start(r);
+		return;
+	}
+	if (status < 0) {
+		msg = xstrdup(reason != NULL ? reason : "no answer");
+		dapi_finish(r, msg);
+		free(msg);
+		return;
+	}
+	if (dapi_http_eof(r->http, &cause) != 0) {
+		msg = xasprintf("%s on %s: %s", d->describe,
+		    conn_describe(d->conn), cause);
+		free(cause);
+		dapi_finish(r, msg);
+		free(msg);
+		return;
+	}
+	dapi_finish(r, r->error);
+}
+
+/* dial-stdio's stdin stays open while the request may still be read. */
+static void
+dapi_writable(struct chan *ch, void *arg)
+{
+	(void)ch;
+	(void)arg;
+}
+
+static void
+dapi_start(struct dapi_req *r)
+{
+	static const struct chan_callbacks socket_cb = { dapi_data,
+	    dapi_closed, NULL, NULL };
+	static const struct chan_callbacks stdio_cb = { dapi_data,
+	    dapi_closed, dapi_writable, NULL };
+	static const struct dapi_http_cb http_cb = { NULL, dapi_body,
+	    dapi_done, NULL };
+	struct dapi	*d = r->d;
+	size_t		 blen = r->body != NULL ? strlen(r->body) : 0;
+	char		*path, *head;
+
+	if (r->ping)
+		path = xstrdup(r->path);
+	else
+		path = xasprintf("/v%s%s", d->version, r->path);
+	head = dapi_http_request(r->method, path, blen, 0);
+	free(path);
+	r->http = dapi_http_new(&http_cb, r);
+	if (d->transport == DAPI_DIAL_STDIO)
+		r->chan = conn_open_stream(d->conn, d->dial, &stdio_cb, r);
+	else
+		r->chan = conn_open_socket(d->conn, d->socket, &socket_cb, r);
+	chan_write(r->chan, head, strlen(head));
+	if (blen > 0)
+		chan_write(r->chan, r->body, blen);
+	free(head);
+}
+
+static void
+dapi_fail_waiting(void *arg)
+{
+	struct dapi	*d = arg;
+	struct dapi_req	*r, *next;
+
+	d->fail_timer = 0;
+	for (r = d->reqs; r != NULL; r = next) {
+		next = r->next;
+		if (r->chan == NULL && !r->ping)
+			dapi_finish(r, d->error);
+	}
+}
+
+static void
+dapi_pinged(const struct dapi_result *res, void *arg)
+{
+	struct dapi	*d = arg;
+	struct dapi_req	*r, *next;
+
+	(void)res;
+	for (r = d->reqs; r != NULL; r = next) {
+		next = r->next;
+		if (d->state == DAPI_READY && r->chan == NULL)
+			dapi_start(r);
+	}
+	if (d->state == DAPI_FAILED && d->fail_timer == 0)
+		d->fail_timer = loop_timer_add(d->loop, 0, dapi_fail_waiting, d);
+}
+
+static void
+dapi_ping(struct dapi *d)
+{
+	struct dapi_req	*r;
+
+	d->state = DAPI_PINGING;
+	r = dapi_req_new(d, "GET", "/_ping", NULL, dapi_pinged, d);
+	r->ping = 1;
+	dapi_start(r);
+}
+
+struct dapi *
+dapi_new(struct loop *loop, struct conn *conn, const char *socket)
+{
+	struct dapi	*d = xcalloc(1, sizeof *d);
+	char		*host, *q;
+
+	d->loop = loop;
+	d->conn = conn;
+	d->socket = xstrdup(socket != NULL && *socket != '\0' ? socket :
+	    DAPI_SOCKET);
+	d->transport = DAPI_SOCKET_STREAM;
+	d->describe = xasprintf("socket %s", d->socket);
+	/* The same daemon; its stderr would land in the HTTP stream. */
+	host = xasprintf("unix://%s", d->socket);
+	q = sh_quote(host);
+	d->dial = xasprintf("docker -H %s system dial-stdio 2>/dev/null", q);
+	free(q);
+	free(host);
+	return d;
+}
+
+void
+dapi_free(struct dapi *d)
+{
+	struct dapi_req	*r, *next;
+
+	if (d == NULL)
+		return;
+	for (r = d->reqs; r != NULL; r = next) {
+		next = r->next;
+		dapi_req_free(r);
+	}
+	loop_timer_cancel(d->loop, d->fail_timer);
+	free(d->socket);
+	free(d->describe);
+	free(d->error);
+	free(d->socket_error);
+	free(d->dial);
+	free(d);
+}
+
+static struct dapi_req *
+dapi_req_new(struct dapi *d, const char *method, const char *path,
+    const char *body, dapi_cb cb, void *arg)
+{
+	struct dapi_req	*r = xcalloc(1, sizeof *r), **pp;
+
+	r->d = d;
+	r->method = xstrdup(method);
+	r->path = xstrdup(path);
+	r->body = body != NULL ? xstrdup(body) : NULL;
+	r->cb = cb;
+	r->arg = arg;
+	for (pp = &d->reqs; *pp != NULL; pp = &(*pp)->next)
+		;
+	*pp = r;
+	return r;
+}
+
+void
+dapi_call(struct dapi *d, const char *method, const char *path,
+    const char *body, dapi_cb cb, void *arg)
+{
+	struct dapi_req	*r = dapi_req_new(d, method, path, body, cb, arg);
+
+	switch (d->state) {
+	case DAPI_UNKNOWN:
+		dapi_ping(d);
+		break;
+	case DAPI_PINGING:
+		break;
+	case DAPI_READY:
+		dapi_start(r);
+		break;
+	case DAPI_FAILED:
+		if (d->fail_timer == 0)
+			d->fail_timer = loop_timer_add(d->loop, 0,
+			    dapi_fail_waiting, d);
+		break;
+	}
+}
+
+const char *
+dapi_version(struct dapi *d)
+{
+	return d->state == DAPI_READY ? d->version : NULL;
+}
+
+enum dapi_transport
+dapi_transport(struct dapi *d)
+{
+	return d->state == DAPI_READY ? d->transport : DAPI_NONE;
+}
+
+const char *
+dapi_describe(struct dapi *d)
+{
+	return d->describe;
+}
