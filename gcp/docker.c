@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -418,6 +419,90 @@ docker_parse_ps(const char *out, struct agent_info **agents, size_t *n,
 		qsort(l.list, l.count, sizeof *l.list, docker_agent_cmp);
 	*agents = l.list;
 	*n = l.count;
+	return 0;
+}
+
+/*
+ * One container of the Engine API's /containers/json; 0 if it is not an
+ * agent.  The API gives Names as "/name" and Created as a Unix time; the
+ * fields agents need are the ones docker ps shows.
+ */
+static int
+docker_agent_from_api(json_t *obj, struct agent_info *a)
+{
+	const char	*label, *name;
+	json_int_t	 created;
+	struct tm	 tm;
+	time_t		 t;
+	char		 buf[64];
+	int		 n;
+
+	label = json_string_value(json_object_get(json_object_get(obj,
+	    "Labels"), AGENT_LABEL));
+	if (label == NULL || (n = docker_number(label)) < 0)
+		return 0;
+	name = json_string_value(json_array_get(json_object_get(obj,
+	    "Names"), 0));
+	if (name == NULL)
+		return 0;
+	if (*name == '/')
+		name++;
+	if (*name == '\0')
+		return 0;
+
+	memset(a, 0, sizeof *a);
+	a->n = n;
+	a->name = xstrdup(name);
+	a->id = docker_field(obj, "Id");
+	a->image = docker_field(obj, "Image");
+	a->state = docker_field(obj, "State");
+	a->status = docker_field(obj, "Status");
+	created = json_integer_value(json_object_get(obj, "Created"));
+	t = (time_t)created;
+	if (created > 0 && created < 253402300800LL &&
+	    gmtime_r(&t, &tm) != NULL &&
+	    strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S +0000 UTC", &tm) > 0)
+		a->created = xstrdup(buf);
+	else
+		a->created = xstrdup("");
+	a->exit_code = docker_exit_code(a->status);
+	return 1;
+}
+
+int
+docker_parse_containers(const char *body, size_t len,
+    struct agent_info **agents, size_t *n, char **cause)
+{
+	struct agent_info	*list = NULL;
+	size_t			 count = 0, i;
+	json_error_t		 err;
+	json_t			*arr, *obj;
+	char			*echo;
+
+	*agents = NULL;
+	*n = 0;
+	if ((arr = json_loadb(body, len, 0, &err)) == NULL) {
+		echo = echo_text(err.text, JSON_ERROR_TEXT_LENGTH);
+		*cause = xasprintf("dockerd's container list: %s", echo);
+		free(echo);
+		return -1;
+	}
+	if (!json_is_array(arr)) {
+		json_decref(arr);
+		*cause = xstrdup("dockerd's container list: not a JSON array");
+		return -1;
+	}
+	json_array_foreach(arr, i, obj) {
+		list = xreallocarray(list, count + 1, sizeof *list);
+		if (json_is_object(obj) &&
+		    docker_agent_from_api(obj, &list[count]))
+			count++;
+	}
+	json_decref(arr);
+	if (count > 0)
+		qsort(list, count, sizeof *list, docker_agent_cmp);
+	*agents = list;
+	*n = count;
 	return 0;
 }
 

@@ -56,6 +56,12 @@ char *docker_cmd_attach(const char *name, int tail);
  */
 int docker_parse_ps(const char *out, struct agent_info **agents, size_t *n,
 	    char **cause);
+/*
+ * The same from the Engine API's GET /containers/json (a JSON array):
+ * agents only, sorted by number.
+ */
+int docker_parse_containers(const char *body, size_t len,
+	    struct agent_info **, size_t *n, char **cause);
 void agent_info_free(struct agent_info *, size_t n);
 
 /*

@@ -7,7 +7,8 @@
  * cause must be as echo_text makes text (valid UTF-8, no control).
  *
  * Input: [parser byte] then the text.  parser % 6 is
- * 0 docker_parse_ps, 1 docker_parse_stats, 2 docker_parse_image_status,
+ * 0 docker_parse_ps (docker_parse_containers, the Engine API's list, when
+ * the byte's high bit is set), 1 docker_parse_stats, 2 docker_parse_image_status,
  * 3 docker_explain (the text is [status byte] then stderr, target and
  * image, separated by NUL bytes; a part left out is NULL),
  * 4 docker_build_step on each line, 5 agent_parse_number.
@@ -21,13 +22,16 @@
 #include "tests/fuzz/fuzz.h"
 
 static void
-fuzz_docker_ps(const char *text)
+fuzz_docker_ps(const char *text, int api)
 {
 	struct agent_info	*a;
 	size_t			 n, i;
 	char			*cause = NULL;
+	int			 rc;
 
-	if (docker_parse_ps(text, &a, &n, &cause) != 0) {
+	rc = api ? docker_parse_containers(text, strlen(text), &a, &n,
+	    &cause) : docker_parse_ps(text, &a, &n, &cause);
+	if (rc != 0) {
 		fuzz_check(cause != NULL && a == NULL && n == 0 &&
 		    fuzz_printable(cause),
 		    "docker_parse_ps failed without a printable cause");
@@ -195,7 +199,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text = fuzz_string(&in);
 	switch (which % 6) {
 	case 0:
-		fuzz_docker_ps(text);
+		fuzz_docker_ps(text, (which & 0x80) != 0);
 		break;
 	case 1:
 		fuzz_docker_stats(text);
