@@ -42,6 +42,13 @@ const struct option_def option_table[] = {
 	  .min = 1, .max = 600,
 	  .help = "Seconds to wait for an SSH connection and handshake." },
 
+	{ .name = "docker.socket", .type = OPT_STRING,
+	  .def = "/var/run/docker.sock",
+	  .help = "The docker daemon's socket on the target, reached through "
+	  "the SSH connection (or dial-stdio where the server does not "
+	  "forward sockets); the local target takes DOCKER_HOST instead when "
+	  "it names a unix socket." },
+
 	{ .name = "agents.count", .type = OPT_INT, .def = "12",
 	  .min = 0, .max = 99, .env = "AGENT_COUNT",
 	  .help = "Number of agent containers to run." },

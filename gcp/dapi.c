@@ -29,7 +29,7 @@ enum dapi_state {
 	DAPI_UNKNOWN,		/* nothing asked yet */
 	DAPI_PINGING,
 	DAPI_READY,
-	DAPI_FAILED,		/* the ping failed: requests fail with why */
+	DAPI_FAILED,		/* the last ping failed; the next call pings */
 };
 
 struct dapi_req {
@@ -39,6 +39,10 @@ struct dapi_req {
 	dapi_cb			 cb;
 	void			*arg;
 	int			 ping;
+	int			 doomed;	/* fails with the ping */
+	/* A stream: body bytes go to data() as they come, end() once. */
+	void			(*data)(const char *, size_t, void *);
+	void			(*end)(const char *error, void *);
 
 	struct chan		*chan;
 	struct dapi_http	*http;
@@ -210,7 +214,10 @@ dapi_finish(struct dapi_req *r, const char *error)
 	}
 	if (r->ping)
 		dapi_settle(r->d, r, &res);
-	r->cb(&res, r->arg);
+	if (r->end != NULL)
+		r->end(res.error, r->arg);
+	else
+		r->cb(&res, r->arg);
 	free(why);
 	dapi_req_free(r);
 }
@@ -222,6 +229,11 @@ dapi_body(const char *buf, size_t len, void *arg)
 
 	if (r->error != NULL)
 		return;
+	/* A stream's answer passes through, after a good head only. */
+	if (r->data != NULL && dapi_http_status(r->http) < 300) {
+		r->data(buf, len, r->arg);
+		return;
+	}
 	if (r->resp.len + len > DAPI_BODY_MAX) {
 		r->error = xasprintf("dockerd's answer to %s %s is larger "
 		    "than %u MiB", r->method, r->path, DAPI_BODY_MAX >> 20);
@@ -278,6 +290,10 @@ dapi_closed(struct chan *ch, int status, const char *reason, void *arg)
 		return;
 	}
 	if (status < 0) {
+		/* No stream (the connection went, the server stopped
+		 * forwarding): settle the transport again next time. */
+		if (!r->ping && d->state == DAPI_READY)
+			d->state = DAPI_UNKNOWN;
 		msg = xstrdup(reason != NULL ? reason : "no answer");
 		dapi_finish(r, msg);
 		free(msg);
@@ -336,13 +352,19 @@ static void
 dapi_fail_waiting(void *arg)
 {
 	struct dapi	*d = arg;
-	struct dapi_req	*r, *next;
+	struct dapi_req	*r;
 
 	d->fail_timer = 0;
-	for (r = d->reqs; r != NULL; r = next) {
-		next = r->next;
-		if (r->chan == NULL && !r->ping)
-			dapi_finish(r, d->error);
+	/* Only those that waited for the failed ping: a callback may
+	 * call again, and that call waits for a ping of its own. */
+	for (r = d->reqs; r != NULL; r = r->next)
+		r->doomed = r->chan == NULL && !r->ping;
+	for (;;) {
+		for (r = d->reqs; r != NULL && !r->doomed; r = r->next)
+			;
+		if (r == NULL)
+			break;
+		dapi_finish(r, d->error != NULL ? d->error : "no answer");
 	}
 }
 
@@ -448,11 +470,44 @@ dapi_call(struct dapi *d, const char *method, const char *path,
 		dapi_start(r);
 		break;
 	case DAPI_FAILED:
-		if (d->fail_timer == 0)
-			d->fail_timer = loop_timer_add(d->loop, 0,
-			    dapi_fail_waiting, d);
+		/* The daemon may be back, or the connection a new one. */
+		dapi_ping(d);
 		break;
 	}
+}
+
+struct dapi_req *
+dapi_stream(struct dapi *d, const char *path,
+    void (*data)(const char *, size_t, void *),
+    void (*end)(const char *, void *), void *arg)
+{
+	struct dapi_req	*r;
+
+	r = dapi_req_new(d, "GET", path, NULL, NULL, arg);
+	r->data = data;
+	r->end = end;
+	switch (d->state) {
+	case DAPI_UNKNOWN:
+	case DAPI_FAILED:
+		dapi_ping(d);
+		break;
+	case DAPI_PINGING:
+		break;
+	case DAPI_READY:
+		dapi_start(r);
+		break;
+	}
+	return r;
+}
+
+void
+dapi_cancel(struct dapi_req *r)
+{
+	if (r == NULL || r->finished)
+		return;
+	r->finished = 1;
+	dapi_unlink(r);
+	dapi_req_free(r);
 }
 
 const char *

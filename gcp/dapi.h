@@ -51,6 +51,17 @@ void dapi_free(struct dapi *);
  */
 void dapi_call(struct dapi *, const char *method, const char *path,
 	    const char *body, dapi_cb cb, void *arg);
+/*
+ * GET path as a stream (/events, logs with follow): the body goes to
+ * data() as it comes, then end() once, with why when it failed (NULL: the
+ * daemon ended it).  The handle is good until end() or dapi_cancel().
+ */
+struct dapi_req;
+struct dapi_req *dapi_stream(struct dapi *, const char *path,
+	    void (*data)(const char *, size_t, void *),
+	    void (*end)(const char *error, void *), void *arg);
+/* Stops a stream without calling end(). */
+void dapi_cancel(struct dapi_req *);
 /* "1.41" once negotiated, else NULL. */
 const char *dapi_version(struct dapi *);
 enum dapi_transport dapi_transport(struct dapi *);

@@ -25,6 +25,7 @@
 #include "config/echo.h"
 #include "config/shquote.h"
 #include "config/xmalloc.h"
+#include "gcp/dapi_http.h"
 #include "gcp/docker.h"
 #include "gcp/docker_private.h"
 
@@ -106,6 +107,36 @@ docker_cmd_ps(void)
 	    "--format %s", AGENT_LABEL, format);
 	free(format);
 	return cmd;
+}
+
+char *
+docker_api_ps_path(void)
+{
+	char	*filter, *q, *path;
+
+	filter = xasprintf("{\"label\":[\"%s\"]}", AGENT_LABEL);
+	q = dapi_http_escape(filter);
+	path = xasprintf("/containers/json?all=1&filters=%s", q);
+	free(q);
+	free(filter);
+	return path;
+}
+
+char *
+docker_api_events_path(void)
+{
+	char	*filter, *q, *path;
+
+	/* What changes the list; attach, exec and resize do not. */
+	filter = xasprintf("{\"label\":[\"%s\"],\"type\":[\"container\"],"
+	    "\"event\":[\"create\",\"start\",\"restart\",\"die\","
+	    "\"stop\",\"destroy\",\"pause\",\"unpause\",\"rename\"]}",
+	    AGENT_LABEL);
+	q = dapi_http_escape(filter);
+	path = xasprintf("/events?filters=%s", q);
+	free(q);
+	free(filter);
+	return path;
 }
 
 /* Docker's rule for container names (and what an ID looks like too). */

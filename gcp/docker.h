@@ -30,6 +30,10 @@ const char *agent_name(int n, char *buf, size_t len);
 
 /* The commands (caller frees). */
 char *docker_cmd_ps(void);
+/* The Engine API's path for the same list (gcp/dapi.h; caller frees). */
+char *docker_api_ps_path(void);
+/* The events that change that list, as a stream (caller frees). */
+char *docker_api_events_path(void);
 /*
  * Printed between the replay and `docker attach`.  docker attach discards
  * input typed before it puts the terminal in raw mode, so a pane holds

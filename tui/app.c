@@ -12,11 +12,13 @@
 #include "config/config.h"
 #include "config/xmalloc.h"
 #include "gcp/conn.h"
+#include "gcp/dapi.h"
 #include "gcp/docker.h"
 #include "gcp/events.h"
 #include "gcp/image_build.h"
 #include "gcp/loop.h"
 #include "tui/app.h"
+#include "tui/app_watch.h"
 #include "tui/app_gce.h"
 #include "tui/attention.h"
 #include "tui/cmd.h"
@@ -82,6 +84,9 @@ app_free(struct app *app)
 	attention_free(app);
 	events_free(app->events);
 	app->events = NULL;
+	app_watch_stop(app);
+	dapi_free(app->dapi);
+	app->dapi = NULL;
 	if (app->conn != NULL)
 		conn_free(app->conn);
 	app->conn = NULL;
@@ -323,6 +328,7 @@ app_conn_state(struct conn *c, void *arg)
 				    "connection lost");
 		}
 		events_stop(app->events);
+		app_watch_stop(app);
 		app->listing = 0;
 		loop_timer_cancel(app->loop, app->refresh_timer);
 		app->refresh_timer = 0;
@@ -438,11 +444,27 @@ app_drop_conn(struct app *app)
 	app->reconnect_timer = 0;
 	loop_timer_cancel(app->loop, app->tick_timer);
 	app->tick_timer = 0;
+	app_watch_stop(app);
+	dapi_free(app->dapi);
+	app->dapi = NULL;
 	if (app->conn != NULL)
 		conn_free(app->conn);
 	app->conn = NULL;
 	app_exec_drop(app);
 	app->status_dirty = 1;
+}
+
+/* The daemon's socket: DOCKER_HOST's for the local target when it names
+ * a unix socket (as the docker CLI would use), else docker.socket. */
+static const char *
+app_docker_socket(struct app *app, const char *target)
+{
+	const char	*host = getenv("DOCKER_HOST");
+
+	if (strcmp(target, "local") == 0 && host != NULL &&
+	    strncmp(host, "unix://", 7) == 0 && host[7] != '\0')
+		return host + 7;
+	return config_str(app->cfg, "docker.socket");
 }
 
 /*
@@ -487,6 +509,7 @@ app_open_conn(struct app *app, const char *target, const char *identity,
 		return -1;
 	app_drop_conn(app);
 	app->conn = c;
+	app->dapi = dapi_new(app->loop, c, app_docker_socket(app, target));
 	return 0;
 }
 
@@ -637,7 +660,7 @@ app_reconcile(struct app *app, struct agent_info *agents, size_t n)
 }
 
 static void
-app_list_done(const struct exec_result *r, void *arg)
+app_list_done(const struct dapi_result *r, void *arg)
 {
 	struct app		*app = arg;
 	struct agent_info	*agents = NULL;
@@ -646,26 +669,23 @@ app_list_done(const struct exec_result *r, void *arg)
 
 	app->listing = 0;
 	if (r->error != NULL) {
-		app_message(app, 1, "docker ps: %s", r->error);
-	} else if (r->status != 0) {
-		const char *e = r->err_len > 0 ? r->err : "no output";
-
-		app_message(app, 1, "docker ps on %s failed (exit %d): %.*s",
-		    conn_describe(app->conn), r->status,
-		    (int)strcspn(e, "\n"), e);
-	} else if (docker_parse_ps(r->out, &agents, &n, &cause) != 0) {
+		app_message(app, 1, "listing the agents on %s: %s",
+		    conn_describe(app->conn), r->error);
+	} else if (docker_parse_containers(r->body, r->len, &agents, &n,
+	    &cause) != 0) {
 		app_message(app, 1, "%s", cause);
 		free(cause);
 	} else {
 		app->listed = 1;
 		app_reconcile(app, agents, n);
 		agent_info_free(agents, n);
+		app_watch_start(app);
 	}
 	if (conn_state(app->conn) == CONN_READY && !app->quit) {
 		if (app->list_again) {
 			app->list_again = 0;
 			app_list_agents(app);
-		} else if (app->refresh_timer == 0)
+		} else if (app->refresh_timer == 0 && !app_watch_active(app))
 			app->refresh_timer = loop_timer_add(app->loop,
 			    APP_REFRESH_MS, app_refresh_fire, app);
 	}
@@ -675,7 +695,7 @@ app_list_done(const struct exec_result *r, void *arg)
 void
 app_list_agents(struct app *app)
 {
-	char	*cmd;
+	char	*path;
 
 	if (app->conn == NULL || conn_state(app->conn) != CONN_READY)
 		return;
@@ -686,7 +706,7 @@ app_list_agents(struct app *app)
 	loop_timer_cancel(app->loop, app->refresh_timer);
 	app->refresh_timer = 0;
 	app->listing = 1;
-	cmd = docker_cmd_ps();
-	conn_exec(app->conn, cmd, NULL, 0, app_list_done, app);
-	free(cmd);
+	path = docker_api_ps_path();
+	dapi_call(app->dapi, "GET", path, NULL, app_list_done, app);
+	free(path);
 }

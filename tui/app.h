@@ -19,6 +19,8 @@ struct input;
 struct loop;
 struct config;
 struct conn;
+struct dapi;
+struct dapi_req;
 struct chan;
 struct logs;
 struct pane;
@@ -47,6 +49,7 @@ struct app {
 	struct loop	*loop;
 	struct config	*cfg;
 	struct conn	*conn;
+	struct dapi	*dapi;		/* dockerd's API through conn */
 
 	/* Options read for every chunk of output or every frame, looked up
 	 * once and again after `set` (app_read_opts). */
@@ -72,6 +75,10 @@ struct app {
 	int		 listed;	/* at least one listing arrived */
 	int		 list_again;	/* another listing asked for while one runs */
 	uint64_t	 refresh_timer;
+	/* dockerd's events keep the list current (app_watch.c). */
+	struct dapi_req	*watch;
+	uint64_t	 watch_timer;
+	int		 watch_ms;	/* the pause before following again */
 	int		 only_agent;	/* `attach N`: show just this agent */
 
 	/* View. */

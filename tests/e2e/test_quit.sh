@@ -1,8 +1,9 @@
 #!/bin/sh
 # End-to-end: leaving the grid while commands still wait for their answers.
 # The real sandbox-tui in a private tmux on the local target, with a docker
-# stand-in that never answers: the agent list, `:export ssh-config` and
-# `:image status` are all pending when prefix d detaches.  Checks: the
+# daemon socket (DOCKER_HOST) and a docker CLI stand-in that never answer:
+# the agent list (asked of the API), `:export ssh-config` and `:image
+# status` are all pending when prefix d detaches.  Checks: the
 # program exits 0 at once (under `make check SANITIZE=1` the leak checker
 # turns a job left behind into a non-zero status), and the commands it had
 # started are gone with it.  Needs no docker and no sshd.
@@ -23,6 +24,27 @@ echo \$\$ >>"$PIDS"
 exec sleep 300
 EOF
 chmod 755 "$FAKE/docker"
+# A daemon that takes connections and never answers; it counts them.
+SOCK=$FAKE/docker.sock
+ACCEPTS=$T_TMP/accepts
+cat >"$FAKE/mute.py" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+s.listen(16)
+held = []
+while True:
+    c, _ = s.accept()
+    held.append(c)
+    with open(sys.argv[2], "a") as f:
+        f.write("accepted\n")
+PY
+python3 "$FAKE/mute.py" "$SOCK" "$ACCEPTS" &
+mute_pid=$!
+t_on_exit "kill $mute_pid 2>/dev/null"
+t_wait_until 5 test -S "$SOCK" || t_die "the mute daemon did not start"
+DOCKER_HOST=unix://$SOCK
+export DOCKER_HOST
 XDG_CONFIG_HOME=$(t_tmpdir xdg)
 export XDG_CONFIG_HOME
 
@@ -33,10 +55,13 @@ calls() {
 # The status goes to a file: tmux sometimes marks the pane dead without it.
 tmux_start 120 30 sh -c 'p=$1; x=$2; shift 2; PATH="$p:$PATH" "$0" "$@";
 echo $? >"$x"' "$BIN" "$FAKE" "$T_TMP/exit" --target local
-if tmux_wait_for 'local \| connected' 15 && t_wait_until 10 calls 1; then
-	t_ok "the grid asks for the agent list"
+accepted() {
+	[ -f "$ACCEPTS" ] && [ "$(wc -l <"$ACCEPTS")" -ge 1 ]
+}
+if tmux_wait_for 'local \| connected' 15 && t_wait_until 10 accepted; then
+	t_ok "the grid asks the daemon for the agent list"
 else
-	t_fail "the grid asks for the agent list" "$(tmux_capture)"
+	t_fail "the grid asks the daemon for the agent list" "$(tmux_capture)"
 fi
 
 prompt() {
@@ -46,7 +71,7 @@ prompt() {
 }
 prompt "export ssh-config $T_TMP/ssh_config"
 prompt "image status"
-if t_wait_until 10 calls 3 && grep -q '^version --format' "$CALLS"; then
+if t_wait_until 10 calls 2 && grep -q '^version --format' "$CALLS"; then
 	t_ok "export and image status wait for docker"
 else
 	t_fail "export and image status wait for docker" "$(cat "$CALLS")
