@@ -158,8 +158,16 @@ dapi_settle(struct dapi *d, struct dapi_req *r, const struct dapi_result *res)
 
 	free(d->error);
 	d->error = NULL;
-	if (res->error != NULL)
-		d->error = xasprintf("dockerd on %s (%s): %s",
+	if (res->error != NULL && d->socket_error != NULL)
+		/* Both ways failed; libssh's words for the first add
+		 * nothing ("open failed"), so say what it can mean. */
+		d->error = xasprintf("cannot reach dockerd on %s: the SSH "
+		    "server did not open the socket %s (docker not running "
+		    "there, no permission on it, or AllowStreamLocalForwarding "
+		    "no), and %s", conn_describe(d->conn), d->socket,
+		    res->error);
+	else if (res->error != NULL)
+		d->error = xasprintf("cannot reach dockerd on %s (%s): %s",
 		    conn_describe(d->conn), d->describe, res->error);
 	else if (res->status != 200)
 		d->error = xasprintf("dockerd on %s (%s): /_ping answered %d",
@@ -175,14 +183,6 @@ dapi_settle(struct dapi *d, struct dapi_req *r, const struct dapi_result *res)
 			    conn_describe(d->conn), shown, DAPI_VERSION_MIN);
 			free(shown);
 		}
-	}
-	/* Both ways failed: say why the socket was not used too. */
-	if (d->error != NULL && d->socket_error != NULL) {
-		char *both = xasprintf("%s (after: %s)", d->error,
-		    d->socket_error);
-
-		free(d->error);
-		d->error = both;
 	}
 	d->state = d->error != NULL ? DAPI_FAILED : DAPI_READY;
 }
@@ -299,7 +299,16 @@ dapi_closed(struct chan *ch, int status, const char *reason, void *arg)
 		free(msg);
 		return;
 	}
-	if (dapi_http_eof(r->http, &cause) != 0) {
+	if (dapi_http_eof(r->http, &cause) != 0 &&
+	    d->transport == DAPI_DIAL_STDIO && status != 0) {
+		msg = status == 127 ? xstrdup("docker system dial-stdio "
+		    "found no docker command") : xasprintf("docker system "
+		    "dial-stdio exited with status %d", status);
+		free(cause);
+		dapi_finish(r, msg);
+		free(msg);
+		return;
+	} else if (cause != NULL) {
 		msg = xasprintf("%s on %s: %s", d->describe,
 		    conn_describe(d->conn), cause);
 		free(cause);

@@ -394,8 +394,21 @@ local_start_socket(struct chan *ch)
 	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	/* A local connect() either succeeds or fails at once. */
 	if (s < 0 || connect(s, (struct sockaddr *)&sun, sizeof sun) != 0) {
-		chan_finish(ch, -1, 1, "cannot connect to the socket %s: %s",
-		    ch->cmd, strerror(errno));
+		int e = errno;
+
+		/* What each means for a daemon's socket. */
+		if (e == ENOENT)
+			chan_finish(ch, -1, 1, "no socket at %s (the daemon "
+			    "is not running, or listens elsewhere)", ch->cmd);
+		else if (e == ECONNREFUSED)
+			chan_finish(ch, -1, 1, "nothing listens on %s (the "
+			    "daemon stopped?)", ch->cmd);
+		else if (e == EACCES)
+			chan_finish(ch, -1, 1, "no permission on %s (is this "
+			    "user in its group, such as docker?)", ch->cmd);
+		else
+			chan_finish(ch, -1, 1, "cannot connect to the socket "
+			    "%s: %s", ch->cmd, strerror(e));
 		if (s >= 0)
 			close(s);
 		return;

@@ -669,8 +669,7 @@ app_list_done(const struct dapi_result *r, void *arg)
 
 	app->listing = 0;
 	if (r->error != NULL) {
-		app_message(app, 1, "listing the agents on %s: %s",
-		    conn_describe(app->conn), r->error);
+		app_message(app, 1, "listing the agents: %s", r->error);
 	} else if (docker_parse_containers(r->body, r->len, &agents, &n,
 	    &cause) != 0) {
 		app_message(app, 1, "%s", cause);

@@ -71,7 +71,7 @@ timeout 30 "$PROBE" --target local socket "$dir/no-such.sock" </dev/null \
     >"$dir/out" 2>"$dir/err"
 t_check "local: a socket that is not there is one sentence" \
     sh -c "grep -q '^status=-1' '$dir/out' &&
-    grep -q 'cannot connect to the socket $dir/no-such.sock: No such file' '$dir/err'"
+    grep -q 'no socket at $dir/no-such.sock (the daemon is not running' '$dir/err'"
 
 # The same sshd, restarted with forwarding to sockets refused.
 sshd_stop "$dir/sshd"
