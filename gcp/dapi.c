@@ -40,6 +40,9 @@ struct dapi_req {
 	void			*arg;
 	int			 ping;
 	int			 doomed;	/* fails with the ping */
+	int			 reading;	/* inside dapi_http_feed/_eof */
+	int			 complete;	/* the answer is whole */
+	int			 cancelled;	/* free once reading ends */
 	/* A stream: body bytes go to data() as they come, end() once. */
 	void			(*data)(const char *, size_t, void *);
 	void			(*end)(const char *error, void *);
@@ -242,12 +245,32 @@ dapi_body(const char *buf, size_t len, void *arg)
 	strbuf_addn(&r->resp, buf, len);
 }
 
+/* Inside http_parser: only note it; the reader is freed after. */
 static void
 dapi_done(void *arg)
 {
 	struct dapi_req	*r = arg;
 
-	dapi_finish(r, r->error);
+	r->complete = 1;
+}
+
+/*
+ * After the reader returned: a request cancelled from a stream's data()
+ * is freed now, a complete one reported.  Returns 1 if r is gone.
+ */
+static int
+dapi_after_read(struct dapi_req *r)
+{
+	r->reading = 0;
+	if (r->cancelled) {
+		dapi_req_free(r);
+		return 1;
+	}
+	if (r->complete) {
+		dapi_finish(r, r->error);
+		return 1;
+	}
+	return 0;
 }
 
 static void
@@ -255,9 +278,16 @@ dapi_data(struct chan *ch, const char *buf, size_t len, void *arg)
 {
 	struct dapi_req	*r = arg;
 	char		*cause = NULL, *msg;
+	int		 rc;
 
 	(void)ch;
-	if (dapi_http_feed(r->http, buf, len, &cause) != 0) {
+	r->reading = 1;
+	rc = dapi_http_feed(r->http, buf, len, &cause);
+	if (dapi_after_read(r)) {
+		free(cause);
+		return;
+	}
+	if (rc != 0) {
 		msg = xasprintf("%s from %s: %s", r->d->describe,
 		    conn_describe(r->d->conn), cause);
 		free(cause);
@@ -272,6 +302,7 @@ dapi_closed(struct chan *ch, int status, const char *reason, void *arg)
 	struct dapi_req	*r = arg;
 	struct dapi	*d = r->d;
 	char		*cause = NULL, *msg;
+	int		 rc;
 
 	(void)ch;
 	r->chan = NULL;
@@ -299,8 +330,15 @@ dapi_closed(struct chan *ch, int status, const char *reason, void *arg)
 		free(msg);
 		return;
 	}
-	if (dapi_http_eof(r->http, &cause) != 0 &&
-	    d->transport == DAPI_DIAL_STDIO && status != 0) {
+	r->reading = 1;
+	rc = dapi_http_eof(r->http, &cause);
+	r->reading = 0;
+	if (r->cancelled) {
+		free(cause);
+		dapi_req_free(r);
+		return;
+	}
+	if (rc != 0 && d->transport == DAPI_DIAL_STDIO && status != 0) {
 		msg = status == 127 ? xstrdup("docker system dial-stdio "
 		    "found no docker command") : xasprintf("docker system "
 		    "dial-stdio exited with status %d", status);
@@ -516,6 +554,11 @@ dapi_cancel(struct dapi_req *r)
 		return;
 	r->finished = 1;
 	dapi_unlink(r);
+	/* From inside its own data(): the reader is still running. */
+	if (r->reading) {
+		r->cancelled = 1;
+		return;
+	}
 	dapi_req_free(r);
 }
 
