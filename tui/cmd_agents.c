@@ -14,6 +14,7 @@
 #include "config/echo.h"
 #include "config/xmalloc.h"
 #include "gcp/conn.h"
+#include "gcp/dapi.h"
 #include "gcp/docker.h"
 #include "gcp/agents.h"
 #include "tui/app.h"
@@ -401,7 +402,7 @@ agents_stats_done(const struct exec_result *r, void *arg)
 }
 
 static void
-agents_ps_done(const struct exec_result *r, void *arg)
+agents_ps_done(const struct dapi_result *r, void *arg)
 {
 	struct agents_list_job	*job = arg;
 	struct app		*app = job->app;
@@ -412,15 +413,18 @@ agents_ps_done(const struct exec_result *r, void *arg)
 		agents_list_free(job);
 		return;
 	}
-	if (r->error != NULL || r->status != 0) {
-		cause = r->error != NULL ? xstrdup(r->error) :
-		    docker_explain(r->status, r->err, conn_describe(app->conn),
-		    NULL);
+	if (r->error != NULL) {
+		cause = xstrdup(r->error);
 		goto fail;
 	}
-	if (docker_parse_ps(r->out, &job->agents, &job->nagents,
-	    &cause) != 0)
+	if (docker_parse_containers(r->body, r->len, &job->agents,
+	    &job->nagents, &cause) != 0)
 		goto fail;
+	/* Which way docker was reached: the table itself stays as it was. */
+	if (app->cli)
+		fprintf(stderr, "sandbox-tui: docker API %s on %s, through %s\n",
+		    dapi_version(app->dapi), conn_describe(app->conn),
+		    dapi_describe(app->dapi));
 	names = xcalloc(job->nagents + 1, sizeof *names);
 	for (i = 0; i < job->nagents; i++) {
 		if (strcmp(job->agents[i].state, "running") == 0)
@@ -447,14 +451,14 @@ static void
 agents_list(struct app *app, int json)
 {
 	struct agents_list_job	*job = xcalloc(1, sizeof *job);
-	char			*cmd;
+	char			*path;
 
 	job->app = app;
 	job->json = json;
 	app->list_job = job;
-	cmd = docker_cmd_ps();
-	conn_exec(app->conn, cmd, NULL, 0, agents_ps_done, job);
-	free(cmd);
+	path = docker_api_ps_path();
+	dapi_call(app->dapi, "GET", path, NULL, agents_ps_done, job);
+	free(path);
 }
 
 /* ---- the commands ---- */

@@ -1,6 +1,7 @@
 /*
  * The status bar's words: target, connection state, agents running out of
- * total, the focused agent, the operation in progress and the last message.
+ * total, the focused agent, the operation in progress and the last message;
+ * on the right the mode, or how docker is reached.
  * Pure text; draw.c places it.
  */
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include "config/config.h"
 #include "config/xmalloc.h"
 #include "gcp/conn.h"
+#include "gcp/dapi.h"
 #include "gcp/loop.h"
 #include "tui/app.h"
 #include "tui/attention.h"
@@ -131,6 +133,12 @@ status_text(struct app *app, char **right)
 		else if (app->shape.pages > 1)
 			*right = xasprintf("[page %d/%d] ", app->page + 1,
 			    app->shape.pages);
+		else if (app->dapi != NULL && dapi_version(app->dapi) != NULL)
+			/* How docker is reached: issue 13 asks to say. */
+			*right = xasprintf("docker API %s, %s ",
+			    dapi_version(app->dapi),
+			    dapi_transport(app->dapi) == DAPI_DIAL_STDIO ?
+			    "dial-stdio" : "socket");
 		break;
 	}
 	return s;
