@@ -22,6 +22,11 @@
 #include "gcp/dapi_http.h"
 #include "gcp/loop.h"
 
+/* How long dockerd may take to answer: the ping, and any other request
+ * (streams have no bound). */
+#define DAPI_PING_MS	20000
+#define DAPI_CALL_MS	60000
+
 /* The most of dockerd's message shown in an error. */
 #define DAPI_ECHO_MAX	300
 
@@ -40,6 +45,8 @@ struct dapi_req {
 	void			*arg;
 	int			 ping;
 	int			 doomed;	/* fails with the ping */
+	struct loop		*loop;
+	uint64_t		 timer;		/* no answer in time */
 	int			 reading;	/* inside dapi_http_feed/_eof */
 	int			 complete;	/* the answer is whole */
 	int			 cancelled;	/* free once reading ends */
@@ -112,6 +119,7 @@ dapi_negotiate(const char *theirs, char *out, size_t size)
 static void
 dapi_req_free(struct dapi_req *r)
 {
+	loop_timer_cancel(r->loop, r->timer);
 	if (r->chan != NULL)
 		chan_close(r->chan);
 	dapi_http_free(r->http);
@@ -201,6 +209,8 @@ dapi_finish(struct dapi_req *r, const char *error)
 		return;
 	r->finished = 1;
 	dapi_unlink(r);
+	loop_timer_cancel(r->loop, r->timer);
+	r->timer = 0;
 	if (r->chan != NULL) {
 		chan_close(r->chan);
 		r->chan = NULL;
@@ -230,7 +240,8 @@ dapi_body(const char *buf, size_t len, void *arg)
 {
 	struct dapi_req	*r = arg;
 
-	if (r->error != NULL)
+	/* Cancelled from an earlier data() of this same read. */
+	if (r->error != NULL || r->cancelled || r->finished)
 		return;
 	/* A stream's answer passes through, after a good head only. */
 	if (r->data != NULL && dapi_http_status(r->http) < 300) {
@@ -240,6 +251,8 @@ dapi_body(const char *buf, size_t len, void *arg)
 	if (r->resp.len + len > DAPI_BODY_MAX) {
 		r->error = xasprintf("dockerd's answer to %s %s is larger "
 		    "than %u MiB", r->method, r->path, DAPI_BODY_MAX >> 20);
+		/* Reported once the reader returns; the rest is not read. */
+		r->complete = 1;
 		return;
 	}
 	strbuf_addn(&r->resp, buf, len);
@@ -308,8 +321,11 @@ dapi_closed(struct chan *ch, int status, const char *reason, void *arg)
 	r->chan = NULL;
 	/* The first socket refused: dial-stdio, where sshd will not
 	 * forward to sockets but runs commands. */
+	/* Only a refusal while connected means no socket forwarding; a
+	 * lost connection says nothing about the server. */
 	if (status < 0 && r->ping && d->transport == DAPI_SOCKET_STREAM &&
-	    !conn_is_local(d->conn)) {
+	    !conn_is_local(d->conn) && conn_state(d->conn) == CONN_READY &&
+	    reason != NULL && strstr(reason, "refused to forward") != NULL) {
 		free(d->socket_error);
 		d->socket_error = xstrdup(reason != NULL ? reason : "refused");
 		d->transport = DAPI_DIAL_STDIO;
@@ -325,7 +341,9 @@ dapi_closed(struct chan *ch, int status, const char *reason, void *arg)
 		 * forwarding): settle the transport again next time. */
 		if (!r->ping && d->state == DAPI_READY)
 			d->state = DAPI_UNKNOWN;
-		msg = xstrdup(reason != NULL ? reason : "no answer");
+		/* The server's words may be in it. */
+		msg = echo_text(reason != NULL ? reason : "no answer",
+		    DAPI_ECHO_MAX);
 		dapi_finish(r, msg);
 		free(msg);
 		return;
@@ -366,6 +384,20 @@ dapi_writable(struct chan *ch, void *arg)
 }
 
 static void
+dapi_timeout(void *arg)
+{
+	struct dapi_req	*r = arg;
+	char		*msg;
+
+	r->timer = 0;
+	msg = xasprintf("dockerd on %s did not answer %s %s within %d s",
+	    conn_describe(r->d->conn), r->method, r->path,
+	    (r->ping ? DAPI_PING_MS : DAPI_CALL_MS) / 1000);
+	dapi_finish(r, msg);
+	free(msg);
+}
+
+static void
 dapi_start(struct dapi_req *r)
 {
 	static const struct chan_callbacks socket_cb = { dapi_data,
@@ -389,6 +421,9 @@ dapi_start(struct dapi_req *r)
 		r->chan = conn_open_stream(d->conn, d->dial, &stdio_cb, r);
 	else
 		r->chan = conn_open_socket(d->conn, d->socket, &socket_cb, r);
+	loop_timer_cancel(d->loop, r->timer);
+	r->timer = r->data != NULL ? 0 : loop_timer_add(d->loop,
+	    r->ping ? DAPI_PING_MS : DAPI_CALL_MS, dapi_timeout, r);
 	chan_write(r->chan, head, strlen(head));
 	if (blen > 0)
 		chan_write(r->chan, r->body, blen);
@@ -402,6 +437,9 @@ dapi_fail_waiting(void *arg)
 	struct dapi_req	*r;
 
 	d->fail_timer = 0;
+	/* A newer ping runs: those waiting now wait for it. */
+	if (d->state != DAPI_FAILED)
+		return;
 	/* Only those that waited for the failed ping: a callback may
 	 * call again, and that call waits for a ping of its own. */
 	for (r = d->reqs; r != NULL; r = r->next)
@@ -436,7 +474,13 @@ dapi_ping(struct dapi *d)
 {
 	struct dapi_req	*r;
 
+	/* Each ping tries the socket first: the connection may be new. */
 	d->state = DAPI_PINGING;
+	d->transport = DAPI_SOCKET_STREAM;
+	free(d->socket_error);
+	d->socket_error = NULL;
+	free(d->describe);
+	d->describe = xasprintf("socket %s", d->socket);
 	r = dapi_req_new(d, "GET", "/_ping", NULL, dapi_pinged, d);
 	r->ping = 1;
 	dapi_start(r);
@@ -490,6 +534,7 @@ dapi_req_new(struct dapi *d, const char *method, const char *path,
 	struct dapi_req	*r = xcalloc(1, sizeof *r), **pp;
 
 	r->d = d;
+	r->loop = d->loop;
 	r->method = xstrdup(method);
 	r->path = xstrdup(path);
 	r->body = body != NULL ? xstrdup(body) : NULL;

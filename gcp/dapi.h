@@ -42,7 +42,8 @@ typedef void (*dapi_cb)(const struct dapi_result *, void *arg);
 
 /* A client of the daemon at socket (NULL: DAPI_SOCKET) through conn. */
 struct dapi *dapi_new(struct loop *, struct conn *, const char *socket);
-/* Stops every request without calling back. */
+/* Stops every request without calling back.  Not from inside one of its
+ * own callbacks. */
 void dapi_free(struct dapi *);
 /*
  * Sends METHOD path (without the /vX.Y prefix; query already escaped)

@@ -1,9 +1,10 @@
 /*
  * The `local` target: the same PTY streams and commands as over ssh, run
  * on this machine.  A PTY is forkpty() running `/bin/sh -c CMD`; an exec is
- * fork() with three pipes; a socket is a connect().  All fds are non-blocking and watched by the
- * loop; pausing a PTY stops watching its master, so the kernel's pty buffer
- * fills and the writer blocks (the same flow control ssh gives).
+ * fork() with three pipes; a socket is a non-blocking connect().  All fds
+ * are non-blocking and watched by the loop; pausing a PTY stops watching
+ * its master, so the kernel's pty buffer fills and the writer blocks (the
+ * same flow control ssh gives).
  *
  * Children are reaped without SIGCHLD: once a chan's output hits EOF (EIO
  * on a pty master) waitpid(pid, WNOHANG) collects the status, retrying on a
@@ -391,13 +392,17 @@ local_start_socket(struct chan *ch)
 		return;
 	}
 	memcpy(sun.sun_path, ch->cmd, strlen(ch->cmd));
-	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	/* A local connect() either succeeds or fails at once. */
+	/* Non-blocking: a unix socket whose backlog is full (a hung
+	 * daemon) would block connect(), and the program with it. */
+	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (s < 0 || connect(s, (struct sockaddr *)&sun, sizeof sun) != 0) {
 		int e = errno;
 
 		/* What each means for a daemon's socket. */
-		if (e == ENOENT)
+		if (e == EAGAIN)
+			chan_finish(ch, -1, 1, "%s takes no more connections "
+			    "(the daemon is hung or overloaded)", ch->cmd);
+		else if (e == ENOENT)
 			chan_finish(ch, -1, 1, "no socket at %s (the daemon "
 			    "is not running, or listens elsewhere)", ch->cmd);
 		else if (e == ECONNREFUSED)

@@ -189,6 +189,10 @@ ssh_chan_refused(struct chan *ch, const char *what)
 	else
 		chan_finish(ch, -1, 1, "%s refused by %s: %s", what,
 		    c->describe, ssh_get_error(c->session));
+	/* The open is settled (denied, or never sent: libssh sends no
+	 * streamlocal open to a server that is not OpenSSH), so the channel
+	 * is freed now; a "zombie" would be opened as a session later. */
+	ch->phase = CHAN_RUNNING;
 	ssh_chan_release(ch);
 }
 

@@ -423,8 +423,8 @@ agents_ps_done(const struct dapi_result *r, void *arg)
 	/* Which way docker was reached: the table itself stays as it was. */
 	if (app->cli)
 		fprintf(stderr, "sandbox-tui: docker API %s on %s, through %s\n",
-		    dapi_version(app->dapi), conn_describe(app->conn),
-		    dapi_describe(app->dapi));
+		    dapi_version(app->dapi) != NULL ? dapi_version(app->dapi) :
+		    "?", conn_describe(app->conn), dapi_describe(app->dapi));
 	names = xcalloc(job->nagents + 1, sizeof *names);
 	for (i = 0; i < job->nagents; i++) {
 		if (strcmp(job->agents[i].state, "running") == 0)

@@ -436,7 +436,8 @@ refused logs 1 --tail lots
 sbx agents stop '3;rm -rf /'
 check "a bad number is explained" \
     'grep -q "agent .3;rm -rf /.: not a number between 1 and 99" "$ERR"'
-sbx agents list
+# agents list asks the daemon's API; an operation still runs the CLI.
+sbx agents stop
 check "the docker wrapper does see a real command" \
     '[ "$RC" = 0 ] && [ -s "$T_TMP/docker.log" ]'
 
@@ -447,6 +448,12 @@ for c in sh cat mkdir chmod rm ls env; do
 done
 PATH="$T_TMP/nodocker"
 sbx agents list
+PATH=$REAL_PATH
+check "no docker CLI: agents list is answered by the daemon's API" \
+    '[ "$RC" = 0 ] && grep -q "^sandbox-tui: docker API 1\.[0-9]* on local, through socket " "$ERR" &&
+    head -n 1 "$OUT" | grep -q "^N  *NAME"'
+PATH="$T_TMP/nodocker"
+sbx agents stop
 PATH=$REAL_PATH
 check_rc "docker missing: 'docker is not installed on local'" 1 \
     'docker is not installed on local'

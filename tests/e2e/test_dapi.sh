@@ -5,8 +5,9 @@
 # version negotiated from /_ping, an API refusal's message, twelve requests
 # at once through an sshd that allows only two sessions (forwarded sockets
 # are not sessions), a container started with plain `docker run` and our
-# label found by the API's label filter, and the fallback to `docker
-# system dial-stdio` where sshd refuses to forward sockets.
+# label found by the API's label filter, a daemon that never answers
+# given up on, and the fallback to `docker system dial-stdio` where sshd
+# refuses to forward sockets.
 . "$(dirname "$0")/../lib/common.sh"
 . "$T_REPO/tests/lib/dockerd.sh"
 . "$T_REPO/tests/lib/sshd.sh"
@@ -45,6 +46,27 @@ else
 	t_skip "local: a container with our label is listed by the filter" \
 	    "no image on this daemon"
 fi
+
+# A daemon that takes the connection and never answers: bounded wait.
+cat >"$dir/mute.py" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+s.listen(4)
+held = []
+while True:
+    held.append(s.accept()[0])
+PY
+python3 "$dir/mute.py" "$dir/mute.sock" &
+mute_pid=$!
+t_on_exit "kill $mute_pid 2>/dev/null"
+t_wait_until 5 test -S "$dir/mute.sock" || t_die "the mute daemon did not start"
+start=$(t_now_ms)
+timeout 60 "$PROBE" --socket "$dir/mute.sock" GET /_ping >"$dir/out" 2>&1
+took=$(( $(t_now_ms) - start ))
+t_check "a daemon that never answers is given up after 20 s (${took} ms)" \
+    sh -c "grep -q 'error=cannot reach dockerd on local (socket $dir/mute.sock): dockerd on local did not answer GET /_ping within 20 s' '$dir/out' &&
+    [ $took -lt 30000 ]"
 
 sshd_start "$dir/sshd" || t_die "sshd did not start"
 t_on_exit "sshd_stop '$dir/sshd'"
