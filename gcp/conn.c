@@ -650,45 +650,42 @@ conn_open_pty(struct conn *c, const char *cmd, int rows, int cols,
 	return ch;
 }
 
-struct chan *
-conn_open_stream(struct conn *c, const char *cmd,
+/* A stream of either kind; cmd is the command or the socket's path. */
+static struct chan *
+conn_open_streamed(struct conn *c, enum chan_kind kind, const char *cmd,
     const struct chan_callbacks *cb, void *arg)
 {
 	struct chan	*ch;
 
-	ch = conn_chan_new(c, CHAN_EXEC, cmd);
+	ch = conn_chan_new(c, kind, cmd);
 	ch->stream = 1;
 	if (cb != NULL)
 		ch->cb = *cb;
-	ch->send_eof = ch->cb.writable == NULL;
+	/* A socket is never half-closed for us (see conn.h). */
+	ch->send_eof = kind == CHAN_EXEC && ch->cb.writable == NULL;
 	ch->arg = arg;
 	if (c->freed) {
 		ch->dead = 1;
 		return ch;
 	}
 	conn_chan_start(c, ch);
-	chan_flushed(ch);	/* the first writable() asks for data */
+	if (kind == CHAN_EXEC)
+		chan_flushed(ch);	/* the first writable() asks for data */
 	return ch;
+}
+
+struct chan *
+conn_open_stream(struct conn *c, const char *cmd,
+    const struct chan_callbacks *cb, void *arg)
+{
+	return conn_open_streamed(c, CHAN_EXEC, cmd, cb, arg);
 }
 
 struct chan *
 conn_open_socket(struct conn *c, const char *path,
     const struct chan_callbacks *cb, void *arg)
 {
-	struct chan	*ch;
-
-	/* cmd holds the path: what the chan was opened for, in messages. */
-	ch = conn_chan_new(c, CHAN_SOCKET, path);
-	ch->stream = 1;
-	if (cb != NULL)
-		ch->cb = *cb;
-	ch->arg = arg;
-	if (c->freed) {
-		ch->dead = 1;
-		return ch;
-	}
-	conn_chan_start(c, ch);
-	return ch;
+	return conn_open_streamed(c, CHAN_SOCKET, path, cb, arg);
 }
 
 void

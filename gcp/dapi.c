@@ -546,14 +546,13 @@ dapi_req_new(struct dapi *d, const char *method, const char *path,
 	return r;
 }
 
-void
-dapi_call(struct dapi *d, const char *method, const char *path,
-    const char *body, dapi_cb cb, void *arg)
+/* A new request starts now, or waits for the ping that settles how. */
+static void
+dapi_send(struct dapi *d, struct dapi_req *r)
 {
-	struct dapi_req	*r = dapi_req_new(d, method, path, body, cb, arg);
-
 	switch (d->state) {
 	case DAPI_UNKNOWN:
+	case DAPI_FAILED:	/* the daemon may be back, the connection new */
 		dapi_ping(d);
 		break;
 	case DAPI_PINGING:
@@ -561,11 +560,14 @@ dapi_call(struct dapi *d, const char *method, const char *path,
 	case DAPI_READY:
 		dapi_start(r);
 		break;
-	case DAPI_FAILED:
-		/* The daemon may be back, or the connection a new one. */
-		dapi_ping(d);
-		break;
 	}
+}
+
+void
+dapi_call(struct dapi *d, const char *method, const char *path,
+    const char *body, dapi_cb cb, void *arg)
+{
+	dapi_send(d, dapi_req_new(d, method, path, body, cb, arg));
 }
 
 struct dapi_req *
@@ -578,17 +580,7 @@ dapi_stream(struct dapi *d, const char *path,
 	r = dapi_req_new(d, "GET", path, NULL, NULL, arg);
 	r->data = data;
 	r->end = end;
-	switch (d->state) {
-	case DAPI_UNKNOWN:
-	case DAPI_FAILED:
-		dapi_ping(d);
-		break;
-	case DAPI_PINGING:
-		break;
-	case DAPI_READY:
-		dapi_start(r);
-		break;
-	}
+	dapi_send(d, r);
 	return r;
 }
 
