@@ -109,34 +109,33 @@ docker_cmd_ps(void)
 	return cmd;
 }
 
+/* base followed by the escaped filters: the API's way to take them. */
+static char *
+docker_api_filtered(const char *base, const char *filters)
+{
+	char	*q, *path;
+
+	q = dapi_http_escape(filters);
+	path = xasprintf("%sfilters=%s", base, q);
+	free(q);
+	return path;
+}
+
 char *
 docker_api_ps_path(void)
 {
-	char	*filter, *q, *path;
-
-	filter = xasprintf("{\"label\":[\"%s\"]}", AGENT_LABEL);
-	q = dapi_http_escape(filter);
-	path = xasprintf("/containers/json?all=1&filters=%s", q);
-	free(q);
-	free(filter);
-	return path;
+	return docker_api_filtered("/containers/json?all=1&",
+	    "{\"label\":[\"" AGENT_LABEL "\"]}");
 }
 
 char *
 docker_api_events_path(void)
 {
-	char	*filter, *q, *path;
-
 	/* What changes the list; attach, exec and resize do not. */
-	filter = xasprintf("{\"label\":[\"%s\"],\"type\":[\"container\"],"
-	    "\"event\":[\"create\",\"start\",\"restart\",\"die\","
-	    "\"stop\",\"destroy\",\"pause\",\"unpause\",\"rename\"]}",
-	    AGENT_LABEL);
-	q = dapi_http_escape(filter);
-	path = xasprintf("/events?filters=%s", q);
-	free(q);
-	free(filter);
-	return path;
+	return docker_api_filtered("/events?", "{\"label\":[\"" AGENT_LABEL
+	    "\"],\"type\":[\"container\"],\"event\":[\"create\","
+	    "\"start\",\"restart\",\"die\",\"stop\",\"destroy\","
+	    "\"pause\",\"unpause\",\"rename\"]}");
 }
 
 /* Docker's rule for container names (and what an ID looks like too). */
